@@ -1,0 +1,69 @@
+# Campaign Desk. `make demo` sets up and serves the demo; `make test` runs the whole suite.
+# Both are idempotent: each step reruns only when its inputs changed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+# Demo regions: Chuxiong prefecture (Yunnan) and Shaoyang county (Hunan), with ancestors.
+DEMO_REGIONS := 5323 430523
+
+# command:package pairs for scripts/system-packages.sh
+SYSTEM_BASE := python3:python3 npm:npm node:nodejs msgfmt:gettext
+
+.PHONY: demo test setup serve bench lint format lock clean system-base
+
+setup: system-base $(VENV)/.installed node_modules/.installed .stamp-locale
+
+system-base:
+	@scripts/system-packages.sh $(SYSTEM_BASE)
+	@scripts/check-python.sh $(PYTHON)
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+.stamp-locale: $(VENV)/.installed $(wildcard src/campaigndesk/locale/*/LC_MESSAGES/*.po)
+	cd src/campaigndesk && ../../$(BIN)/campaigndesk compilemessages --verbosity 0
+	touch $@
+
+demo: setup
+	$(BIN)/campaigndesk migrate --noinput
+	$(BIN)/campaigndesk collectstatic --noinput --verbosity 0
+	$(foreach code,$(DEMO_REGIONS),$(BIN)/campaigndesk regions load --under $(code) &&) true
+	$(BIN)/campaigndesk demo
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
+	$(BIN)/campaigndesk runserver 127.0.0.1:$(PORT) --noreload
+
+serve: setup
+	$(BIN)/campaigndesk runserver 127.0.0.1:$(PORT)
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+format: setup
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+bench: setup
+	$(BIN)/campaigndesk bench
+
+# Re-pin the Python dependencies after changing pyproject.toml.
+lock:
+	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
+	.lockvenv/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	.lockvenv/bin/pip freeze --exclude-editable | grep -v '^campaigndesk' > requirements.lock
+	rm -rf .lockvenv
+
+clean:
+	rm -rf $(VENV) node_modules .stamp-* data/staticfiles

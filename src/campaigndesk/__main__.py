@@ -1,0 +1,3 @@
+from campaigndesk.cli import main
+
+main()

@@ -1,0 +1,14 @@
+"""URL map: pages, the JSON API, the admin, health."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from campaigndesk.web import health
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("campaigndesk.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("campaigndesk.web.urls")),
+]
