@@ -59,8 +59,12 @@ def world(db) -> World:
 
     office_unit = UnitFactory(name="楚雄州委宣传部", kind=UnitKind.OFFICE, region=prefecture)
     county_unit = UnitFactory(name="楚雄市融媒体中心", kind=UnitKind.MEDIA, region=county)
-    township_unit = UnitFactory(name="鹿城镇人民政府", kind=UnitKind.TOWNSHIP_COMMITTEE, region=township)
-    other_county_office_unit = UnitFactory(name="双柏县委宣传部", kind=UnitKind.OFFICE, region=other_county)
+    township_unit = UnitFactory(
+        name="鹿城镇人民政府", kind=UnitKind.TOWNSHIP_COMMITTEE, region=township
+    )
+    other_county_office_unit = UnitFactory(
+        name="双柏县委宣传部", kind=UnitKind.OFFICE, region=other_county
+    )
     other_township_unit = UnitFactory(
         name="妥甸镇人民政府", kind=UnitKind.TOWNSHIP_COMMITTEE, region=other_township
     )

@@ -10,8 +10,10 @@ def test_healthz_ok(client, db):
 
 
 def test_healthz_reports_unreachable_database(client, db):
-    with mock.patch("django.db.backends.base.base.BaseDatabaseWrapper.cursor",
-                    side_effect=OperationalError("connection refused")):
+    with mock.patch(
+        "django.db.backends.base.base.BaseDatabaseWrapper.cursor",
+        side_effect=OperationalError("connection refused"),
+    ):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"

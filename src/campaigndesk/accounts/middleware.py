@@ -47,7 +47,10 @@ class ForcePasswordChangeMiddleware:
             and not request.path.startswith(self.ALLOWED_PREFIXES)
         ):
             if request.path.startswith("/api/"):
-                return HttpResponse(status=403, content=b'{"detail": "password change required"}',
-                                    content_type="application/json")
+                return HttpResponse(
+                    status=403,
+                    content=b'{"detail": "password change required"}',
+                    content_type="application/json",
+                )
             return redirect(reverse("password_change"))
         return self.get_response(request)

@@ -54,7 +54,11 @@ class User(AbstractUser):
         """The user's roles, fetched once per instance."""
         cached = getattr(self, "_role_cache", None)
         if cached is None:
-            cached = frozenset(self.role_grants.values_list("role", flat=True)) if self.pk else frozenset()
+            cached = (
+                frozenset(self.role_grants.values_list("role", flat=True))
+                if self.pk
+                else frozenset()
+            )
             self._role_cache = cached
         return cached
 
@@ -94,6 +98,9 @@ class OfficeSettings(models.Model):
     class Meta:
         verbose_name = _("office settings")
         verbose_name_plural = _("office settings")
+
+    def __str__(self) -> str:
+        return str(self.unit)
 
 
 class AuditEntry(models.Model):

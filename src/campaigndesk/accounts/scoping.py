@@ -52,7 +52,9 @@ class Scope:
 
 
 def is_admin(actor: User | None) -> bool:
-    return bool(actor and actor.is_authenticated and (actor.is_superuser or actor.has_role(Role.ADMIN)))
+    return bool(
+        actor and actor.is_authenticated and (actor.is_superuser or actor.has_role(Role.ADMIN))
+    )
 
 
 def read_scope(actor: User | None) -> Scope:
@@ -92,8 +94,13 @@ def visible_q(
     return q
 
 
-def can_read(actor: User | None, *, region_path: str = "", unit_id: int | None = None,
-             unit_region_path: str = "") -> bool:
+def can_read(
+    actor: User | None,
+    *,
+    region_path: str = "",
+    unit_id: int | None = None,
+    unit_region_path: str = "",
+) -> bool:
     scope = read_scope(actor)
     if scope.everything:
         return True

@@ -61,8 +61,12 @@ def user_create(
     with transaction.atomic():
         if User.objects.filter(username__iexact=username).exists():
             raise DomainError(_("The username %(name)s is taken.") % {"name": username})
-        user = User(username=username, unit=unit, full_name=full_name,
-                    must_change_password=must_change_password)
+        user = User(
+            username=username,
+            unit=unit,
+            full_name=full_name,
+            must_change_password=must_change_password,
+        )
         _check_password(password, user)
         user.set_password(password)
         user.save()

@@ -10,7 +10,10 @@ from .models import AuditEntry
 def _client(request) -> dict:
     if request is None:
         return {}
-    return {"ip": request.META.get("REMOTE_ADDR", ""), "agent": request.META.get("HTTP_USER_AGENT", "")[:200]}
+    return {
+        "ip": request.META.get("REMOTE_ADDR", ""),
+        "agent": request.META.get("HTTP_USER_AGENT", "")[:200],
+    }
 
 
 @receiver(user_login_failed)

@@ -57,7 +57,9 @@ class CampaignUnit(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="unit_links")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="campaign_links")
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.RESPONSIBLE)
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.RESPONSIBLE
+    )
 
     class Meta:
         verbose_name = _("campaign unit")
@@ -123,9 +125,7 @@ class LeadingGroupMember(models.Model):
         LIAISON = "liaison", _("Liaison officer")
         OFFICE_DIRECTOR = "office_director", _("Office director")
 
-    campaign = models.ForeignKey(
-        Campaign, on_delete=models.CASCADE, related_name="leading_group"
-    )
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="leading_group")
     person_name = models.CharField(_("name"), max_length=50)
     position = models.CharField(_("position"), max_length=150, blank=True)
     unit = models.ForeignKey(

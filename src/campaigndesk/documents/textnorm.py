@@ -20,12 +20,8 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ"
 # A bracketed run of pinyin letters (optionally a tone digit) right after a CJK character
 # or a "?" (what a failed conversion leaves where a character was lost).
-_PINYIN_ARTIFACT = re.compile(
-    rf"(?<=[{_CJK}?？])[(（]([{_PINYIN_LETTERS}]{{1,7}}[1-5]?)[)）]"
-)
-_TONE_MARKS = str.maketrans(
-    "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿê", "aaaaeeeeiiiioooouuuuvvvvnnnme"
-)
+_PINYIN_ARTIFACT = re.compile(rf"(?<=[{_CJK}?？])[(（]([{_PINYIN_LETTERS}]{{1,7}}[1-5]?)[)）]")
+_TONE_MARKS = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿê", "aaaaeeeeiiiioooouuuuvvvvnnnme")
 _SYLLABLE = re.compile(
     r"^(zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
     r"(iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ei|ao|ou|an|en|in|un|vn"
@@ -101,7 +97,9 @@ def normalize(
         if len(converted) != len(result):
             # A phrase conversion changed the length; convert character by character so
             # that the offsets stay one-to-one.
-            converted = "".join(_t2s().convert(c) if len(_t2s().convert(c)) == 1 else c for c in result)
+            converted = "".join(
+                _t2s().convert(c) if len(_t2s().convert(c)) == 1 else c for c in result
+            )
         result = converted
     offsets.append(len(text))
     return Normalized(original=text, text=result, offsets=offsets)

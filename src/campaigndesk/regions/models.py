@@ -170,9 +170,7 @@ class Outlet(models.Model):
         verbose_name_plural = _("outlets")
         ordering = ["level", "name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["name", "channel"], name="outlet_unique_name_channel"
-            )
+            models.UniqueConstraint(fields=["name", "channel"], name="outlet_unique_name_channel")
         ]
 
     def __str__(self) -> str:

@@ -5,33 +5,95 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('measure_word', models.CharField(blank=True, max_length=10, verbose_name='measure word')),
-                ('category', models.CharField(choices=[('organisation', 'Organisation'), ('media', 'Media publicity'), ('materials', 'Offline materials'), ('events', 'Events'), ('information', 'Information reporting'), ('opinion', 'Public opinion'), ('effect', 'Effect'), ('coverage', 'Coverage')], max_length=20, verbose_name='category')),
-                ('aggregation', models.CharField(choices=[('sum', 'Sum'), ('latest', 'Latest snapshot'), ('distinct', 'Distinct count'), ('ratio', 'Ratio')], default='sum', max_length=10, verbose_name='aggregation')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('denominator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.indicator')),
-                ('numerator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.indicator')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "measure_word",
+                    models.CharField(blank=True, max_length=10, verbose_name="measure word"),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("organisation", "Organisation"),
+                            ("media", "Media publicity"),
+                            ("materials", "Offline materials"),
+                            ("events", "Events"),
+                            ("information", "Information reporting"),
+                            ("opinion", "Public opinion"),
+                            ("effect", "Effect"),
+                            ("coverage", "Coverage"),
+                        ],
+                        max_length=20,
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "aggregation",
+                    models.CharField(
+                        choices=[
+                            ("sum", "Sum"),
+                            ("latest", "Latest snapshot"),
+                            ("distinct", "Distinct count"),
+                            ("ratio", "Ratio"),
+                        ],
+                        default="sum",
+                        max_length=10,
+                        verbose_name="aggregation",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "denominator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ledger.indicator",
+                    ),
+                ),
+                (
+                    "numerator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ledger.indicator",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indicator',
-                'verbose_name_plural': 'indicators',
-                'ordering': ['category', 'order', 'code'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('aggregation', 'ratio'), _negated=True), models.Q(('numerator__isnull', False), ('denominator__isnull', False)), _connector='OR'), name='indicator_ratio_has_parts')],
+                "verbose_name": "indicator",
+                "verbose_name_plural": "indicators",
+                "ordering": ["category", "order", "code"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("aggregation", "ratio"), _negated=True),
+                            models.Q(("numerator__isnull", False), ("denominator__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="indicator_ratio_has_parts",
+                    )
+                ],
             },
         ),
     ]

@@ -8,16 +8,26 @@ def seed(apps, schema_editor):
     for order, (code, name, measure, category, aggregation) in enumerate(BASE_INDICATORS):
         Indicator.objects.update_or_create(
             code=code,
-            defaults={"name": name, "measure_word": measure, "category": category,
-                      "aggregation": aggregation, "order": order},
+            defaults={
+                "name": name,
+                "measure_word": measure,
+                "category": category,
+                "aggregation": aggregation,
+                "order": order,
+            },
         )
     for order, (code, name, numerator, denominator) in enumerate(BASE_RATIOS):
         Indicator.objects.update_or_create(
             code=code,
-            defaults={"name": name, "measure_word": "%", "category": "effect",
-                      "aggregation": "ratio", "order": 100 + order,
-                      "numerator": Indicator.objects.get(code=numerator),
-                      "denominator": Indicator.objects.get(code=denominator)},
+            defaults={
+                "name": name,
+                "measure_word": "%",
+                "category": "effect",
+                "aggregation": "ratio",
+                "order": 100 + order,
+                "numerator": Indicator.objects.get(code=numerator),
+                "denominator": Indicator.objects.get(code=denominator),
+            },
         )
 
 

@@ -1,0 +1,420 @@
+"""Writes on campaigns: the campaign, its units, strands, phases, leading group, targets
+and schedule. Every write checks that the actor is the office over the campaign's region."""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from campaigndesk.accounts.audit import audit_log, records_denials, snapshot
+from campaigndesk.accounts.scoping import require_manage
+from campaigndesk.common.errors import DomainError
+from campaigndesk.regions.models import Region, RegionLevel, Unit
+from campaigndesk.regions.paths import is_within
+
+from .models import (
+    Campaign,
+    CampaignUnit,
+    CoverageTarget,
+    LeadingGroupMember,
+    Phase,
+    QuotaTarget,
+    RateKind,
+    RateTarget,
+    ScheduleItem,
+    Strand,
+)
+
+
+@dataclass
+class Outcome:
+    """A service's result with warnings the user should see (the write went through)."""
+
+    obj: object
+    warnings: list[str] = field(default_factory=list)
+
+
+def _check_period(start: datetime.date, end: datetime.date, what: str) -> None:
+    if end < start:
+        raise DomainError(
+            _("%(what)s ends (%(end)s) before it starts (%(start)s).")
+            % {"what": what, "end": end, "start": start}
+        )
+
+
+def _audit(actor, action: str, obj, campaign: Campaign, before=None, after=None, extra=None):
+    audit_log(
+        actor=actor,
+        action=action,
+        obj=obj,
+        before=before,
+        after=after if after is not None else snapshot(obj),
+        region_path=campaign.region_path,
+        extra=extra,
+    )
+
+
+@records_denials("campaigns.campaign.create")
+def campaign_create(
+    *,
+    actor,
+    name: str,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    lead_unit: Unit,
+    region: Region | None = None,
+    slogan: str = "",
+    description: str = "",
+    responsible_units: Iterable[Unit] = (),
+    strands: Iterable[str] = (),
+) -> Campaign:
+    """Create a campaign over ``region`` (default: the lead unit's region), led by
+    ``lead_unit``. Raises Forbidden unless the actor is the office over that region;
+    DomainError for a blank name or a period that ends before it starts."""
+    region = region or lead_unit.region
+    require_manage(actor, region_path=region.path, what=name)
+    name = " ".join((name or "").split())
+    if not name:
+        raise DomainError(_("A campaign needs a name."))
+    _check_period(start_date, end_date, _("The campaign"))
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            name=name,
+            slogan=slogan,
+            description=description,
+            start_date=start_date,
+            end_date=end_date,
+            lead_unit=lead_unit,
+            region=region,
+            region_path=region.path,
+        )
+        CampaignUnit.objects.create(campaign=campaign, unit=lead_unit, role=CampaignUnit.Role.LEAD)
+        for unit in responsible_units:
+            if unit.pk != lead_unit.pk:
+                CampaignUnit.objects.get_or_create(campaign=campaign, unit=unit)
+        for order, strand in enumerate(strands):
+            Strand.objects.create(campaign=campaign, name=strand, order=order)
+        _audit(
+            actor,
+            "campaigns.campaign.created",
+            campaign,
+            campaign,
+            after={
+                **snapshot(campaign),
+                "units": list(campaign.unit_links.values_list("unit_id", flat=True)),
+                "strands": list(strands),
+            },
+        )
+    return campaign
+
+
+@records_denials("campaigns.campaign.update")
+def campaign_update(
+    *,
+    actor,
+    campaign: Campaign,
+    name: str | None = None,
+    slogan: str | None = None,
+    description: str | None = None,
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+) -> Campaign:
+    """Change a campaign's name, slogan, description or period."""
+    require_manage(actor, region_path=campaign.region_path, what=str(campaign))
+    with transaction.atomic():
+        before = snapshot(campaign)
+        for attr, value in (
+            ("name", name),
+            ("slogan", slogan),
+            ("description", description),
+            ("start_date", start_date),
+            ("end_date", end_date),
+        ):
+            if value is not None:
+                setattr(campaign, attr, value)
+        if not campaign.name.strip():
+            raise DomainError(_("A campaign needs a name."))
+        _check_period(campaign.start_date, campaign.end_date, _("The campaign"))
+        campaign.save()
+        _audit(actor, "campaigns.campaign.updated", campaign, campaign, before=before)
+    return campaign
+
+
+@records_denials("campaigns.unit.add")
+def campaign_add_units(
+    *, actor, campaign: Campaign, units: Iterable[Unit], role: str = CampaignUnit.Role.RESPONSIBLE
+) -> Outcome:
+    """Make units take part in a campaign; a unit outside the campaign's region is added
+    with a warning (a provincial outlet may well take part in a county's campaign)."""
+    require_manage(actor, region_path=campaign.region_path, what=str(campaign))
+    if role not in CampaignUnit.Role.values:
+        raise DomainError(_("Unknown role: %(role)s") % {"role": role})
+    warnings = []
+    added = []
+    with transaction.atomic():
+        for unit in units:
+            link, created = CampaignUnit.objects.get_or_create(
+                campaign=campaign, unit=unit, defaults={"role": role}
+            )
+            if created:
+                added.append(unit.pk)
+                if not is_within(unit.region_path, campaign.region_path):
+                    warnings.append(
+                        _("%(unit)s lies outside the campaign's region.") % {"unit": unit}
+                    )
+        if added:
+            _audit(
+                actor,
+                "campaigns.campaign.units_added",
+                campaign,
+                campaign,
+                after={"units": added, "role": role},
+            )
+    return Outcome(obj=campaign, warnings=warnings)
+
+
+@records_denials("campaigns.strand.create")
+def strand_create(*, actor, campaign: Campaign, name: str, description: str = "") -> Strand:
+    """Add a strand (media publicity, touring performances, ...) to the campaign."""
+    require_manage(actor, region_path=campaign.region_path, what=str(campaign))
+    name = " ".join((name or "").split())
+    if not name:
+        raise DomainError(_("A strand needs a name."))
+    with transaction.atomic():
+        if campaign.strands.filter(name=name).exists():
+            raise DomainError(_("The strand %(name)s already exists.") % {"name": name})
+        strand = Strand.objects.create(
+            campaign=campaign, name=name, description=description, order=campaign.strands.count()
+        )
+        _audit(actor, "campaigns.strand.created", strand, campaign)
+    return strand
+
+
+@records_denials("campaigns.phase.create")
+def phase_create(
+    *, actor, campaign: Campaign, name: str, start_date: datetime.date, end_date: datetime.date
+) -> Phase:
+    """Add a phase with dates (warm-up, concentrated coverage, follow-through)."""
+    require_manage(actor, region_path=campaign.region_path, what=str(campaign))
+    _check_period(start_date, end_date, _("The phase %(name)s") % {"name": name})
+    with transaction.atomic():
+        phase = Phase.objects.create(
+            campaign=campaign,
+            name=name,
+            start_date=start_date,
+            end_date=end_date,
+            order=campaign.phases.count(),
+        )
+        _audit(actor, "campaigns.phase.created", phase, campaign)
+    return phase
+
+
+@records_denials("campaigns.leading_group.add")
+def leading_group_member_add(
+    *,
+    actor,
+    campaign: Campaign,
+    person_name: str,
+    role: str,
+    position: str = "",
+    unit: Unit | None = None,
+) -> Outcome:
+    """Add a member to the leading group. A member whose unit lies outside the campaign's
+    region is accepted with a warning."""
+    require_manage(actor, region_path=campaign.region_path, what=str(campaign))
+    if role not in LeadingGroupMember.Role.values:
+        raise DomainError(_("Unknown leading-group role: %(role)s") % {"role": role})
+    person_name = " ".join((person_name or "").split())
+    if not person_name:
+        raise DomainError(_("A leading-group member needs a name."))
+    warnings = []
+    if unit is not None and not is_within(unit.region_path, campaign.region_path):
+        warnings.append(
+            _("%(name)s's unit %(unit)s lies outside the campaign's region.")
+            % {"name": person_name, "unit": unit}
+        )
+    with transaction.atomic():
+        member = LeadingGroupMember.objects.create(
+            campaign=campaign,
+            person_name=person_name,
+            position=position,
+            unit=unit,
+            role=role,
+            order=campaign.leading_group.count(),
+        )
+        _audit(
+            actor,
+            "campaigns.leading_group.member_added",
+            member,
+            campaign,
+            extra={"warnings": warnings} if warnings else None,
+        )
+    return Outcome(obj=member, warnings=warnings)
+
+
+@records_denials("campaigns.target.set")
+def coverage_target_set(
+    *,
+    actor,
+    campaign: Campaign,
+    level: int,
+    target_count: int,
+    regions: Iterable[Region] = (),
+) -> CoverageTarget:
+    """Set how many regions of a level the campaign must reach (replacing any earlier
+    figure for that level); named regions must lie inside the campaign's region."""
+    require_manage(actor, region_path=campaign.region_path, what=str(campaign))
+    if level not in RegionLevel.values:
+        raise DomainError(_("Unknown region level: %(level)s") % {"level": level})
+    if target_count < 0:
+        raise DomainError(_("A target cannot be negative."))
+    regions = list(regions)
+    outside = [r.name for r in regions if not is_within(r.path, campaign.region_path)]
+    if outside:
+        raise DomainError(
+            _("Outside the campaign's region: %(names)s") % {"names": "、".join(outside)}
+        )
+    with transaction.atomic():
+        target, _created = CoverageTarget.objects.update_or_create(
+            campaign=campaign, level=level, defaults={"target_count": target_count}
+        )
+        if regions:
+            target.regions.set(regions)
+        _audit(
+            actor,
+            "campaigns.target.coverage_set",
+            target,
+            campaign,
+            after={**snapshot(target), "regions": [r.code for r in regions]},
+        )
+    return target
+
+
+@records_denials("campaigns.target.set")
+def rate_target_set(
+    *, actor, campaign: Campaign, kind: str, target_percent: Decimal | float | int
+) -> RateTarget:
+    """Set the target for a rate (知晓率, 参与率, 支持率, 满意度) in percent, 0 to 100."""
+    require_manage(actor, region_path=campaign.region_path, what=str(campaign))
+    if kind not in RateKind.values:
+        raise DomainError(_("Unknown rate: %(kind)s") % {"kind": kind})
+    percent = Decimal(str(target_percent))
+    if not Decimal(0) <= percent <= Decimal(100):
+        raise DomainError(_("A rate must lie between 0 and 100%."))
+    with transaction.atomic():
+        target, _created = RateTarget.objects.update_or_create(
+            campaign=campaign, kind=kind, defaults={"target_percent": percent}
+        )
+        _audit(actor, "campaigns.target.rate_set", target, campaign)
+    return target
+
+
+@records_denials("campaigns.target.set")
+def quota_target_set(
+    *,
+    actor,
+    campaign: Campaign,
+    item_kind: str,
+    count: int,
+    period: str,
+    due_day: int = 0,
+    description: str = "",
+) -> QuotaTarget:
+    """Set a quota: at least ``count`` items of a kind per unit per period, counting those
+    in by ``due_day`` of the next period (0: by the period's last day)."""
+    require_manage(actor, region_path=campaign.region_path, what=str(campaign))
+    if item_kind not in QuotaTarget.ItemKind.values:
+        raise DomainError(_("Unknown item kind: %(kind)s") % {"kind": item_kind})
+    if period not in QuotaTarget.Period.values:
+        raise DomainError(_("Unknown period: %(period)s") % {"period": period})
+    if count < 1:
+        raise DomainError(_("A quota must be at least 1."))
+    if not 0 <= due_day <= 28:
+        raise DomainError(_("The due day must lie between 0 and 28."))
+    with transaction.atomic():
+        target, _created = QuotaTarget.objects.update_or_create(
+            campaign=campaign,
+            item_kind=item_kind,
+            period=period,
+            defaults={"count": count, "due_day": due_day, "description": description},
+        )
+        _audit(actor, "campaigns.target.quota_set", target, campaign)
+    return target
+
+
+@records_denials("campaigns.schedule.create")
+def schedule_item_create(
+    *,
+    actor,
+    campaign: Campaign,
+    theme: str,
+    window_start: datetime.date,
+    window_end: datetime.date,
+    responsible_units: Iterable[Unit],
+    project: str = "",
+    window_text: str = "",
+    seq: int | None = None,
+    strand: Strand | None = None,
+    phase: Phase | None = None,
+) -> ScheduleItem:
+    """Add a row to the campaign's schedule. Raises DomainError for a window that ends
+    before it starts, a blank theme, no responsible unit or a number already used."""
+    require_manage(actor, region_path=campaign.region_path, what=str(campaign))
+    units = list(responsible_units)
+    theme = " ".join((theme or "").split())
+    if not theme:
+        raise DomainError(_("A schedule item needs a theme."))
+    if not units:
+        raise DomainError(_("A schedule item needs at least one responsible unit."))
+    _check_period(window_start, window_end, _("The time window"))
+    with transaction.atomic():
+        if seq is None:
+            last = campaign.schedule.order_by("-seq").values_list("seq", flat=True).first()
+            seq = (last or 0) + 1
+        elif campaign.schedule.filter(seq=seq).exists():
+            raise DomainError(_("Schedule item no. %(seq)s already exists.") % {"seq": seq})
+        item = ScheduleItem.objects.create(
+            campaign=campaign,
+            seq=seq,
+            theme=theme,
+            project=project,
+            window_start=window_start,
+            window_end=window_end,
+            window_text=window_text,
+            strand=strand,
+            phase=phase,
+        )
+        item.responsible_units.set(units)
+        _audit(
+            actor,
+            "campaigns.schedule.created",
+            item,
+            campaign,
+            after={**snapshot(item), "responsible_units": [u.pk for u in units]},
+        )
+    return item
+
+
+@records_denials("campaigns.schedule.status")
+def schedule_item_set_status(*, actor, item: ScheduleItem, status: str) -> ScheduleItem:
+    """Move a schedule item to another status (planned, in progress, done, cancelled)."""
+    campaign = item.campaign
+    require_manage(actor, region_path=campaign.region_path, what=str(item))
+    if status not in ScheduleItem.Status.values:
+        raise DomainError(_("Unknown status: %(status)s") % {"status": status})
+    with transaction.atomic():
+        before = {"status": item.status}
+        item.status = status
+        item.save(update_fields=["status"])
+        _audit(
+            actor,
+            "campaigns.schedule.status_set",
+            item,
+            campaign,
+            before=before,
+            after={"status": status},
+        )
+    return item
