@@ -66,12 +66,14 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "ninja",  # serves its API docs assets itself (no CDN)
     "campaigndesk.accounts",
     "campaigndesk.regions",
     "campaigndesk.campaigns",
     "campaigndesk.ledger",
     "campaigndesk.documents",
     "campaigndesk.web",
+    "campaigndesk.api",
 ]
 
 MIDDLEWARE = [

@@ -3,12 +3,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from campaigndesk.api.api import api
 from campaigndesk.web import health
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("campaigndesk.accounts.urls")),
+    path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("campaigndesk.web.urls")),
 ]

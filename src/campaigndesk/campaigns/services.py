@@ -156,7 +156,7 @@ def campaign_add_units(
     added = []
     with transaction.atomic():
         for unit in units:
-            link, created = CampaignUnit.objects.get_or_create(
+            _link, created = CampaignUnit.objects.get_or_create(
                 campaign=campaign, unit=unit, defaults={"role": role}
             )
             if created:
