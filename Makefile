@@ -30,7 +30,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 .stamp-locale: $(VENV)/.installed $(wildcard src/campaigndesk/locale/*/LC_MESSAGES/*.po)
-	cd src/campaigndesk && ../../$(BIN)/campaigndesk compilemessages --verbosity 0
+	$(BIN)/campaigndesk compilemessages --verbosity 0 --ignore=.venv --ignore=node_modules
 	touch $@
 
 demo: setup
