@@ -17,6 +17,13 @@ from campaigndesk.regions.models import Region, RegionLevel, Unit, UnitKind
 from .factories import CampaignFactory, UnitFactory, make_region, make_user
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    # The world fixture creates nine users; the production hasher takes ~0.2 s for each.
+    # Password *policy* (validators) is unaffected.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class World:
     province: Region
