@@ -55,8 +55,12 @@ format: setup
 	$(BIN)/ruff format src tests
 	$(BIN)/ruff check --fix src tests
 
+# Benchmarks run on their own database (never the demo's): SQLite in data/ by default,
+# or BENCH_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/campaigndesk_bench).
+BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/data/bench.sqlite3
 bench: setup
-	$(BIN)/campaigndesk bench
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/campaigndesk migrate --noinput --verbosity 0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/campaigndesk bench
 
 # Re-pin the Python dependencies after changing pyproject.toml.
 lock:
