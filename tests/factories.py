@@ -43,6 +43,7 @@ class OutletFactory(factory.django.DjangoModelFactory):
 class CampaignFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Campaign
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"测试宣传活动{n}")
     start_date = datetime.date(2024, 1, 1)

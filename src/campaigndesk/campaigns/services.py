@@ -2,18 +2,21 @@
 and schedule. Every write checks that the actor is the office over the campaign's region."""
 
 import datetime
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from campaigndesk.accounts.audit import audit_log, records_denials, snapshot
-from campaigndesk.accounts.scoping import require_manage
-from campaigndesk.common.errors import DomainError
-from campaigndesk.regions.models import Region, RegionLevel, Unit
-from campaigndesk.regions.paths import is_within
+from campaigndesk.accounts.scoping import is_admin, require_manage
+from campaigndesk.common.errors import DomainError, ImportRejected, RowError
+from campaigndesk.documents.textnorm import match_key
+from campaigndesk.regions.models import Region, RegionLevel, Unit, UnitAlias
+from campaigndesk.regions.paths import codes_of, is_within, subtree_q
+from campaigndesk.regions.selectors import unit_match
 
 from .models import (
     Campaign,
@@ -27,6 +30,9 @@ from .models import (
     ScheduleItem,
     Strand,
 )
+from .schedule_import import SEQ as SCHEDULE_SEQ
+from .schedule_import import UNITS as SCHEDULE_UNITS
+from .schedule_import import parse_schedule
 
 
 @dataclass
@@ -418,3 +424,188 @@ def schedule_item_set_status(*, actor, item: ScheduleItem, status: str) -> Sched
             after={"status": status},
         )
     return item
+
+
+@dataclass
+class ScheduleImportResult:
+    """An imported schedule: the new items in file order, the file's hash, and warnings
+    (units that lie outside the campaign's region)."""
+
+    items: list[ScheduleItem]
+    sha256: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def _unit_match_top(actor, campaign: Campaign) -> Region:
+    """The widest region in which the import looks for units: the office's own region
+    (its whole subtree, which holds the campaign's region since the actor manages it), or
+    for an administrator and the command line the root of the campaign's region."""
+    unit = getattr(actor, "unit", None)
+    if not is_admin(actor) and unit is not None:
+        return unit.region
+    root_code = codes_of(campaign.region_path)[0]
+    return Region.objects.filter(code=root_code).first() or campaign.region
+
+
+def _match_units(names: set[str], *, campaign: Campaign, top: Region) -> dict[str, Unit | list]:
+    """Each name to its unit; otherwise to the list of units it could mean (empty when
+    none). A name is looked up in the campaign's region first, so that "县民政局" finds
+    the campaign county's own bureau although every county has one; then in ``top``."""
+    found: dict[str, Unit | list] = {}
+    for within in (campaign.region, top):
+        pending = [n for n in names if not isinstance(found.get(n), Unit)]
+        if not pending:
+            break
+        for name, unit in unit_match(names=pending, within=within).items():
+            if unit is not None:
+                found[name] = unit
+    unmatched = [n for n in names if not isinstance(found.get(n), Unit)]
+    if unmatched:
+        keys = {n: match_key(n) for n in unmatched}
+        in_top = subtree_q("region_path", top.path)
+        by_key: dict[str, dict[int, Unit]] = {}
+        units = Unit.objects.filter(in_top, name_key__in=set(keys.values()))
+        for unit in units.select_related("region"):
+            by_key.setdefault(unit.name_key, {})[unit.pk] = unit
+        aliases = UnitAlias.objects.filter(
+            subtree_q("unit__region_path", top.path), alias_key__in=set(keys.values())
+        ).select_related("unit__region")
+        for alias in aliases:
+            by_key.setdefault(alias.alias_key, {})[alias.unit_id] = alias.unit
+        for name in unmatched:
+            found[name] = sorted(
+                by_key.get(keys[name], {}).values(), key=lambda u: (u.region_path, u.name)
+            )
+    return found
+
+
+@records_denials("campaigns.schedule.import")
+def schedule_import(
+    *, actor, campaign: Campaign, data: bytes, filename: str, year: int
+) -> ScheduleImportResult:
+    """Import the campaign's schedule table from an .xlsx or .csv file (序号, 宣传主题,
+    实事名称, 责任单位, 宣传时间; times such as "10月8-10日" read in ``year``), all rows or
+    none, with one audit entry for the batch.
+
+    Unit names match script-blind by name or alias, first in the campaign's region, then
+    anywhere in the actor's office subtree (for an administrator or the command line: the
+    campaign's province), with a warning for a unit outside the campaign's region. Raises
+    Forbidden unless the actor is the office over the campaign; DomainError for a file that
+    is not .xlsx or .csv or cannot be read; ImportRejected listing every bad row (unknown or
+    ambiguous unit, unreadable or reversed time, blank theme, a number that is not a number
+    or is used twice in the file or already in the schedule)."""
+    require_manage(actor, region_path=campaign.region_path, what=str(campaign))
+    if not 1900 <= year <= 2999:
+        raise DomainError(_("The year %(year)s is not plausible.") % {"year": year})
+    parsed = parse_schedule(data=data, filename=filename, year=year)
+    errors = list(parsed.errors)
+    rows = parsed.rows
+    if not rows and not errors:
+        raise DomainError(_("The file holds no schedule rows."))
+    top = _unit_match_top(actor, campaign)
+    matched = _match_units({n for r in rows for n in r.unit_names}, campaign=campaign, top=top)
+    used = set(campaign.schedule.values_list("seq", flat=True))
+    for row in rows:
+        for name in row.unit_names:
+            unit = matched[name]
+            if isinstance(unit, Unit):
+                continue
+            if unit:
+                message = _("“%(name)s” matches more than one unit: %(units)s.") % {
+                    "name": name,
+                    "units": "、".join(f"{u.name} ({u.region.name})" for u in unit),
+                }
+            else:
+                message = _("No unit is called “%(name)s” in %(region)s.") % {
+                    "name": name,
+                    "region": top.name,
+                }
+            errors.append(RowError(row.row, parsed.header(SCHEDULE_UNITS), message))
+        if row.seq is not None and row.seq in used:
+            errors.append(
+                RowError(
+                    row.row,
+                    parsed.header(SCHEDULE_SEQ),
+                    _("No. %(seq)s is already in the campaign's schedule.") % {"seq": row.seq},
+                )
+            )
+    if errors:
+        errors.sort(key=lambda e: e.row or 0)
+        raise ImportRejected(errors)
+
+    outside = {
+        unit.pk: unit
+        for row in rows
+        for unit in (matched[n] for n in row.unit_names)
+        if not is_within(unit.region_path, campaign.region_path)
+    }
+    warnings = [
+        _("%(unit)s lies outside the campaign's region.") % {"unit": unit.name}
+        for unit in outside.values()
+    ]
+    sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        with transaction.atomic():
+            # Numbers taken meanwhile are caught here (and by the unique constraint).
+            taken = campaign.schedule.filter(
+                seq__in=[r.seq for r in rows if r.seq is not None]
+            ).values_list("seq", flat=True)
+            if taken:
+                raise DomainError(
+                    _("Schedule numbers were taken meanwhile: %(seqs)s. Nothing was imported.")
+                    % {"seqs": ", ".join(map(str, sorted(taken)))}
+                )
+            next_seq = max(used, default=0) + 1
+            items = []
+            links = ScheduleItem.responsible_units.through
+            unit_ids: list[list[int]] = []
+            for row in rows:
+                window = row.window
+                assert window is not None and row.ok  # a row with a problem is an error
+                if row.seq is None:
+                    seq, next_seq = next_seq, next_seq + 1
+                else:
+                    seq = row.seq
+                item = ScheduleItem.objects.create(
+                    campaign=campaign,
+                    seq=seq,
+                    theme=row.theme,
+                    project=row.project,
+                    window_start=window.start,
+                    window_end=window.end,
+                    window_text=window.text,
+                )
+                items.append(item)
+                unit_ids.append(list(dict.fromkeys(matched[n].pk for n in row.unit_names)))
+            links.objects.bulk_create(
+                links(scheduleitem_id=item.pk, unit_id=unit_id)
+                for item, ids in zip(items, unit_ids, strict=True)
+                for unit_id in ids
+            )
+            audit_log(
+                actor=actor,
+                action="campaigns.schedule.imported",
+                obj=campaign,
+                after={
+                    "items": [
+                        {
+                            **snapshot(item, ["id", "seq", "theme", "window_start", "window_end"]),
+                            "responsible_units": ids,
+                        }
+                        for item, ids in zip(items, unit_ids, strict=True)
+                    ]
+                },
+                region_path=campaign.region_path,
+                extra={
+                    "filename": filename,
+                    "sha256": sha256,
+                    "rows": len(items),
+                    "year": year,
+                    **({"warnings": warnings} if warnings else {}),
+                },
+            )
+    except IntegrityError:
+        raise DomainError(
+            _("The schedule changed while importing; nothing was imported. Try again.")
+        ) from None
+    return ScheduleImportResult(items=items, sha256=sha256, warnings=warnings)
