@@ -5,8 +5,6 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
-# Demo regions: Chuxiong prefecture (Yunnan) and Shaoyang county (Hunan), with ancestors.
-DEMO_REGIONS := 5323 430523
 
 # command:package pairs for scripts/system-packages.sh
 SYSTEM_BASE := python3:python3 npm:npm node:nodejs msgfmt:gettext
@@ -36,7 +34,6 @@ node_modules/.installed: package.json package-lock.json
 demo: setup
 	$(BIN)/campaigndesk migrate --noinput
 	$(BIN)/campaigndesk collectstatic --noinput --verbosity 0
-	$(foreach code,$(DEMO_REGIONS),$(BIN)/campaigndesk regions load --under $(code) &&) true
 	$(BIN)/campaigndesk demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
 	$(BIN)/campaigndesk runserver 127.0.0.1:$(PORT) --noreload

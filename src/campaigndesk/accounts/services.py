@@ -25,6 +25,12 @@ def _validate_roles(roles: Iterable[str]) -> list[str]:
     return roles
 
 
+def _sync_admin_flags(user: User, roles: Iterable[str]) -> None:
+    # The administrator role is what opens the Django admin (read-only for domain models).
+    is_admin = Role.ADMIN in roles
+    user.is_staff = user.is_superuser = is_admin
+
+
 def _check_password(password: str, user: User) -> None:
     try:
         validate_password(password, user)
@@ -99,6 +105,8 @@ def user_set_roles(*, actor, user: User, roles: Iterable[str]) -> User:
             RoleGrant(user=user, role=role) for role in roles if role not in existing
         )
         user._role_cache = None
+        _sync_admin_flags(user, roles)
+        user.save(update_fields=["is_staff", "is_superuser"])
         audit_log(
             actor=actor,
             action="accounts.user.roles_set",
