@@ -11,6 +11,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("campaigndesk.accounts.urls")),
     path("api/v1/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("campaigndesk.web.urls")),
 ]

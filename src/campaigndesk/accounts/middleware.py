@@ -33,7 +33,7 @@ class UserLanguageMiddleware:
 class ForcePasswordChangeMiddleware:
     """Send a user whose password was set by someone else to the change-password page."""
 
-    ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/")
+    ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz")
 
     def __init__(self, get_response: Handler):
         self.get_response = get_response

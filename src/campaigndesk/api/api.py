@@ -1,12 +1,101 @@
 """The typed JSON API (django-ninja, OpenAPI at /api/v1/docs) over the same services and
-selectors as the pages."""
+selectors as the pages. Domain errors become HTTP answers here, in one place."""
 
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import django_auth
 
-api = NinjaAPI(
+from campaigndesk.common.errors import DomainError, Forbidden, ImportRejected, NotFound
+
+from . import accounts, campaigns, indicators, regions, units
+from .refs import InvalidInput
+
+
+class CampaignDeskAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        # Short, stable ids for generated clients: the view's name (unique in this API).
+        return operation.view_func.__name__
+
+
+api = CampaignDeskAPI(
     title="Campaign Desk API",
     version="1",
+    description=(
+        "Session login (the same as the pages) with the CSRF token on every write. "
+        "Every answer is scoped to the signed-in user, as the pages are."
+    ),
     urls_namespace="api",
     auth=django_auth,
+    # The docs and schema are for people who can sign in to use them.
+    docs_decorator=login_required,
 )
+
+api.add_router("", accounts.router)
+api.add_router("", regions.router)
+api.add_router("", units.router)
+api.add_router("", campaigns.router)
+api.add_router("", indicators.router)
+
+
+def _error(request: HttpRequest, status: int, detail: str, errors=None) -> HttpResponse:
+    body: dict = {"detail": detail}
+    if errors is not None:
+        body["errors"] = errors
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(NotFound)
+def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    return _error(request, 404, str(exc))
+
+
+@api.exception_handler(Forbidden)
+def _forbidden(request: HttpRequest, exc: Forbidden) -> HttpResponse:
+    return _error(request, 403, str(exc))
+
+
+@api.exception_handler(ImportRejected)
+def _import_rejected(request: HttpRequest, exc: ImportRejected) -> HttpResponse:
+    return _error(request, 422, str(exc), [e.as_dict() for e in exc.errors])
+
+
+@api.exception_handler(InvalidInput)
+def _invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
+    return _error(request, 422, str(exc), [e.as_dict() for e in exc.errors])
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return _error(request, 400, str(exc))
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, _("Please sign in."))
+
+
+def _field_name(loc: tuple) -> str:
+    # ("body", "payload", "name") -> "name"; ("query", "kind") -> "kind".
+    parts = [str(p) for p in loc]
+    if parts and parts[0] == "body":
+        parts = parts[2:] if len(parts) > 2 else parts[1:]
+    else:
+        parts = parts[1:]
+    return ".".join(parts)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"row": None, "field": _field_name(tuple(e.get("loc", ()))), "message": e.get("msg", "")}
+        for e in exc.errors
+    ]
+    summary = "; ".join(
+        f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors
+    )
+    return _error(
+        request, 422, _("The request is not valid: %(summary)s") % {"summary": summary}, errors
+    )

@@ -1,0 +1,103 @@
+"""The Django admin is read-only: every Campaign Desk model can be listed and opened by a
+superuser, and nothing can be added, changed or deleted there."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.models import Group
+
+from campaigndesk.accounts.models import OfficeSettings, Role
+from campaigndesk.common.admin import ReadOnlyAdminMixin
+from campaigndesk.regions.models import UnitAlias
+
+from ..factories import OutletFactory, make_user
+
+
+def project_models():
+    return [m for m in apps.get_models() if m.__module__.startswith("campaigndesk.")]
+
+
+def admin_url(model, view: str, *args) -> str:
+    from django.urls import reverse
+
+    meta = model._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}", args=args)
+
+
+@pytest.fixture
+def root(client, plan, world):
+    """A superuser signed in, and at least one row of every model."""
+    OfficeSettings.objects.create(unit=world.office_unit)
+    UnitAlias.objects.create(unit=world.county_unit, alias="市融媒", alias_key="市融媒")
+    OutletFactory(unit=world.county_unit, region=world.county)
+    user = make_user("root", None, Role.ADMIN, is_superuser=True, is_staff=True)
+    client.force_login(user)
+    return client
+
+
+def test_every_project_model_is_registered_read_only():
+    unregistered = [m.__name__ for m in project_models() if m not in admin.site._registry]
+    assert not unregistered, f"register these in their app's admin.py: {unregistered}"
+    writable = [
+        m.__name__
+        for m in project_models()
+        if not isinstance(admin.site._registry[m], ReadOnlyAdminMixin)
+    ]
+    assert not writable, f"use common.admin.ReadOnlyAdmin for: {writable}"
+    assert Group not in admin.site._registry
+    for model_admin in admin.site._registry.values():
+        for inline in model_admin.inlines:
+            if inline.__module__.startswith("campaigndesk."):
+                assert issubclass(inline, ReadOnlyAdminMixin), inline
+
+
+@pytest.mark.parametrize("model", project_models(), ids=lambda m: m.__name__)
+def test_model_pages_are_read_only(root, model):
+    obj = model._default_manager.order_by("pk").first()
+    assert obj is not None, f"the fixture has no {model.__name__} to open"
+    count = model._default_manager.count()
+
+    assert root.get(admin_url(model, "changelist")).status_code == 200
+    assert root.get(admin_url(model, "change", obj.pk)).status_code == 200  # view only
+    assert root.get(admin_url(model, "add")).status_code == 403
+    assert root.post(admin_url(model, "add"), {}).status_code == 403
+    assert root.post(admin_url(model, "change", obj.pk), {}).status_code == 403
+    assert root.post(admin_url(model, "delete", obj.pk), {"post": "yes"}).status_code == 403
+    response = root.post(
+        admin_url(model, "changelist"),
+        {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"},
+    )
+    assert model._default_manager.count() == count
+    assert response.status_code in (200, 302)  # the action is not offered; nothing happens
+
+
+def test_user_page_shows_roles_not_the_password(root, world):
+    from campaigndesk.accounts.models import User
+
+    body = root.get(admin_url(User, "change", world.office.pk)).content.decode()
+    assert "Office" in body
+    assert world.office.password not in body
+    listing = root.get(admin_url(User, "changelist")).content.decode()
+    assert "Final approver" in listing
+
+
+def test_staff_with_the_admin_role_reads_without_model_permissions(client, plan, world):
+    from campaigndesk.campaigns.models import Campaign
+
+    world.admin.is_staff = True
+    world.admin.save(update_fields=["is_staff"])
+    client.force_login(world.admin)
+    assert client.get("/admin/").status_code == 200
+    assert client.get(admin_url(Campaign, "changelist")).status_code == 200
+    assert client.get(admin_url(Campaign, "change", plan.campaign.pk)).status_code == 200
+    assert client.post(admin_url(Campaign, "change", plan.campaign.pk), {}).status_code == 403
+    assert client.get(admin_url(Campaign, "add")).status_code == 403
+
+
+def test_staff_without_the_admin_role_sees_nothing(client, world):
+    from campaigndesk.campaigns.models import Campaign
+
+    world.office.is_staff = True
+    world.office.save(update_fields=["is_staff"])
+    client.force_login(world.office)
+    assert client.get(admin_url(Campaign, "changelist")).status_code == 403

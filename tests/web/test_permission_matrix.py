@@ -1,0 +1,159 @@
+"""Permission matrix: every page URL, every role, the expected status.
+
+Every URL pattern outside the excluded namespaces must have a row for every role, so a
+new page without rows fails ``test_every_url_has_a_row_for_every_role``.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+
+ROLES = [
+    "anonymous",
+    "admin",
+    "office",
+    "reporter",
+    "editor",
+    "reviewer",
+    "approver",
+    "observer",
+    "other_office",
+    "other_reporter",
+]
+# The office, editor, reviewer, approver and observer sit at the prefecture (both counties).
+PREFECTURE = ["office", "editor", "reviewer", "approver", "observer"]
+
+# Namespaces with their own matrix, checked there rather than here.
+COVERED_ELSEWHERE = {
+    # The JSON API has its own permission matrix over its endpoints.
+    "api": "tests/api/",
+    # The admin's pages are per model; tests/web/test_admin.py opens every one of them.
+    "admin": "tests/web/test_admin.py",
+}
+
+
+def statuses(default: int, **by_role: int) -> dict[str, int]:
+    return {role: by_role.get(role, default) for role in ROLES}
+
+
+def logged_in(default: int, **by_role: int) -> dict[str, int]:
+    """Anonymous visitors are sent to the login page."""
+    return statuses(default, anonymous=302, **by_role)
+
+
+# (method, URL with {ids} from the world, POST data, expected status per role)
+SPECS = [
+    ("GET", "/healthz", None, statuses(200)),
+    ("GET", "/", None, logged_in(200)),
+    (
+        "GET",
+        "/campaigns/{campaign}/",
+        None,
+        logged_in(200, other_office=404, other_reporter=404),
+    ),
+    ("GET", "/campaigns/{other_campaign}/", None, logged_in(200, reporter=404)),
+    ("GET", "/campaigns/999999/", None, logged_in(404)),
+    ("GET", "/units/", None, logged_in(200)),
+    ("GET", "/units/{township_unit}/", None, logged_in(200, other_office=404, other_reporter=404)),
+    ("GET", "/units/{other_township_unit}/", None, logged_in(200, reporter=404)),
+    (
+        "GET",
+        "/units/{county_unit}/",
+        None,
+        logged_in(200, reporter=404, other_office=404, other_reporter=404),
+    ),
+    ("GET", "/units/999999/", None, logged_in(404)),
+    ("GET", "/audit/", None, logged_in(403, admin=200, office=200, other_office=200)),
+    ("GET", "/accounts/login/", None, statuses(302, anonymous=200)),
+    # A blank form: shown again with its errors (no login attempt is counted).
+    ("POST", "/accounts/login/", {}, statuses(302, anonymous=200)),
+    ("POST", "/accounts/logout/", {}, statuses(302)),
+    ("GET", "/accounts/logout/", None, statuses(405)),
+    ("GET", "/accounts/password/", None, logged_in(200)),
+    # A wrong old password: the form comes back with its errors.
+    (
+        "POST",
+        "/accounts/password/",
+        {"old_password": "wrong", "new_password1": "x", "new_password2": "x"},
+        logged_in(200),
+    ),
+    ("POST", "/accounts/language/", {"language": "en"}, statuses(302)),
+    ("GET", "/accounts/language/", None, statuses(405)),
+    # Django's own language view (cookie only); the header form uses /accounts/language/.
+]
+
+# One test per URL, all roles in it (one world instead of ten); a failure lists every
+# role whose status differs.
+MATRIX = [
+    pytest.param(method, url, data, expected, id=f"{method} {url}")
+    for method, url, data, expected in SPECS
+]
+
+WORLD_IDS = [
+    "campaign",
+    "other_campaign",
+    "township_unit",
+    "other_township_unit",
+    "county_unit",
+]
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.mark.parametrize(("method", "url", "data", "expected"), MATRIX)
+def test_permission_matrix(world, method, url, data, expected):
+    url = url.format_map({name: getattr(world, name).pk for name in WORLD_IDS})
+    got = {}
+    for role in ROLES:
+        client = Client()
+        if role != "anonymous":
+            client.force_login(world.user(role))
+        response = client.get(url) if method == "GET" else client.post(url, data)
+        got[role] = response.status_code
+    assert got == expected
+
+
+def _url_patterns(patterns, namespaces=()):
+    """(top namespace, qualified view name, route) for every URL pattern."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = (*namespaces, pattern.namespace) if pattern.namespace else namespaces
+            yield from (
+                (top, name, str(pattern.pattern) + route)
+                for top, name, route in _url_patterns(pattern.url_patterns, inner)
+            )
+        elif isinstance(pattern, URLPattern):
+            name = ":".join((*namespaces, pattern.name)) if pattern.name else None
+            yield (namespaces[0] if namespaces else None), name, str(pattern.pattern)
+
+
+class _AnyId(dict):
+    def __missing__(self, key):
+        return 1
+
+
+def test_every_url_has_a_row_for_every_role():
+    roles_by_view: dict[str, set[str]] = {}
+    for method, url, _data, expected in SPECS:
+        view_name = resolve(url.format_map(_AnyId())).view_name
+        roles_by_view.setdefault(view_name, set()).update(expected)
+        assert set(expected) == set(ROLES), (method, url)
+
+    checked = []
+    tops = set()
+    for top, name, route in _url_patterns(get_resolver().url_patterns):
+        tops.add(top)
+        if top in COVERED_ELSEWHERE:
+            continue
+        assert name, f"give the URL {route!r} a name so the matrix can refer to it"
+        assert roles_by_view.get(name) == set(ROLES), (
+            f"add permission matrix rows for {name} ({route}) for every role"
+        )
+        checked.append(name)
+    # Each namespace left to another test still exists under that name.
+    assert set(COVERED_ELSEWHERE) <= tops
+    # The walk found the pages (it did not silently match nothing).
+    assert {"web:home", "web:campaign", "web:audit", "login", "language_set"} <= set(checked)
