@@ -9,12 +9,21 @@ Office users sit at the prefecture (sees both counties) or at 双柏县 (sees on
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 
 from campaigndesk.accounts.models import Role, User
 from campaigndesk.campaigns.models import Campaign
 from campaigndesk.regions.models import Region, RegionLevel, Unit, UnitKind
 
 from .factories import CampaignFactory, UnitFactory, make_region, make_user
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Service and selector messages in English, so tests can look for the source strings
+    whatever the catalogues hold. Requests still pick their own language (middleware)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

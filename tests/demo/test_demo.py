@@ -21,6 +21,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.test import override_settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from campaigndesk.accounts.models import AuditEntry, Role, RoleGrant, User
@@ -97,7 +98,11 @@ def run_demo(**env: str) -> str:
 @pytest.fixture(scope="module")
 def runs(django_db_setup, django_db_blocker):
     # The production hasher takes a second per account; the policy check does not care.
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS),
+        translation.override("en"),
+    ):
         outer = transaction.atomic()
         outer.__enter__()
         try:

@@ -29,10 +29,46 @@ def root(client, plan, world):
     """A superuser signed in, and at least one row of every model."""
     OfficeSettings.objects.create(unit=world.office_unit)
     UnitAlias.objects.create(unit=world.county_unit, alias="市融媒", alias_key="市融媒")
-    OutletFactory(unit=world.county_unit, region=world.county)
+    outlet = OutletFactory(unit=world.county_unit, region=world.county)
+    _ledger_rows(world, outlet)
     user = make_user("root", None, Role.ADMIN, is_superuser=True, is_staff=True)
     client.force_login(user)
     return client
+
+
+def _ledger_rows(world, outlet):
+    """One row of every ledger model (records through the services, so facts exist)."""
+    import datetime
+
+    from campaigndesk.accounts.scoping import SYSTEM
+    from campaigndesk.ledger import services as ledger
+    from campaigndesk.ledger.models import ImportBatch, Indicator
+
+    campaign, day = world.campaign, datetime.date(2024, 3, 1)
+    common = {"actor": SYSTEM, "campaign": campaign, "unit": world.county_unit, "date": day}
+    event = ledger.record_create(
+        record_kind="event", kind="lecture", sessions=2, participants=80, **common
+    ).record
+    ledger.record_create(record_kind="output", outlet=outlet, kind="video", title="t", **common)
+    ledger.record_create(record_kind="material", kind="banner", quantity=5, **common)
+    ledger.record_create(
+        record_kind="figure", indicator=Indicator.objects.get(code="views"), value=10, **common
+    )
+    ledger.evidence_add(
+        actor=SYSTEM,
+        record_kind="event",
+        record=event,
+        data=b"%PDF-1.4 sign-in sheet",
+        filename="sheet.pdf",
+        evidence_kind="sign_in",
+    )
+    ledger.period_lock(
+        actor=SYSTEM,
+        campaign=campaign,
+        start=datetime.date(2024, 1, 1),
+        end=datetime.date(2024, 1, 31),
+    )
+    ImportBatch.objects.create(campaign=campaign, kind="event", filename="f.csv", sha256="0" * 64)
 
 
 def test_every_project_model_is_registered_read_only():

@@ -17,6 +17,14 @@ class DomainError(Exception):
         return str(self.message)
 
 
+class FieldError(DomainError):
+    """A value of one field is wrong; ``field`` names it (for forms, imports and the API)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message, code="invalid_field")
+        self.field = field
+
+
 class NotFound(DomainError):
     """The object does not exist or the actor may not see it (the same answer for both)."""
 

@@ -5,7 +5,9 @@ def seed(apps, schema_editor):
     from campaigndesk.ledger.vocabulary import BASE_INDICATORS, BASE_RATIOS
 
     Indicator = apps.get_model("ledger", "Indicator")
-    for order, (code, name, measure, category, aggregation) in enumerate(BASE_INDICATORS):
+    for order, (code, name, measure, category, aggregation, distinct_of) in enumerate(
+        BASE_INDICATORS
+    ):
         Indicator.objects.update_or_create(
             code=code,
             defaults={
@@ -13,6 +15,7 @@ def seed(apps, schema_editor):
                 "measure_word": measure,
                 "category": category,
                 "aggregation": aggregation,
+                "distinct_of": distinct_of,
                 "order": order,
             },
         )

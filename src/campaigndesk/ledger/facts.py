@@ -1,0 +1,153 @@
+"""Turning a ledger record into its facts (one per indicator it counts towards).
+
+Only the ledger services call this, inside the record's transaction, so a record and its
+facts always agree. A record that does not count (a suspected duplicate) has no facts.
+"""
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from campaigndesk.regions.models import Region, RegionLevel
+from campaigndesk.regions.paths import codes_of
+
+from .models import (
+    APPROX_RANK,
+    EventRecord,
+    Fact,
+    FigureRecord,
+    Indicator,
+    MaterialRecord,
+    MediaOutput,
+    RecordKind,
+    RecordStatus,
+)
+from .vocabulary import EVENT_KIND_INDICATOR, MATERIAL_KIND_INDICATOR, OUTPUT_KIND_INDICATOR
+
+LEVEL_FIELD = {
+    RegionLevel.COUNTY: "county_code",
+    RegionLevel.TOWNSHIP: "township_code",
+    RegionLevel.VILLAGE: "village_code",
+}
+
+
+class IndicatorCache:
+    """Indicators by code, fetched once per use (an import reuses one cache)."""
+
+    def __init__(self) -> None:
+        self._by_code: dict[str, Indicator] | None = None
+
+    def __getitem__(self, code: str) -> Indicator:
+        if self._by_code is None:
+            self._by_code = {i.code: i for i in Indicator.objects.all()}
+        return self._by_code[code]
+
+
+class AncestorCache:
+    """The county, township and village codes above (or at) a region, by path."""
+
+    def __init__(self) -> None:
+        self._levels: dict[str, int] = {}
+
+    def codes(self, region: Region) -> dict[str, str]:
+        path_codes = codes_of(region.path)
+        missing = [c for c in path_codes if c not in self._levels]
+        if missing:
+            self._levels.update(
+                Region.objects.filter(code__in=missing).values_list("code", "level")
+            )
+        self._levels[region.code] = region.level
+        result = {field: "" for field in LEVEL_FIELD.values()}
+        for code in path_codes:
+            field = LEVEL_FIELD.get(self._levels.get(code))
+            if field:
+                result[field] = code
+        return result
+
+
+def _kind_of(record_kind: str, record) -> str:
+    return f"{record_kind}:{getattr(record, 'kind', '')}"
+
+
+def _contributions(record_kind: str, record) -> Iterable[tuple[str, Decimal, int]]:
+    """(indicator code, value, approximation rank) for each indicator the record feeds."""
+    if record_kind == RecordKind.OUTPUT:
+        assert isinstance(record, MediaOutput)
+        yield OUTPUT_KIND_INDICATOR[record.kind], Decimal(1), 0
+        if record.kind != MediaOutput.Kind.OTHER:
+            yield "media_outputs", Decimal(1), 0
+        if record.views:
+            yield "views", Decimal(record.views), 0
+    elif record_kind == RecordKind.MATERIAL:
+        assert isinstance(record, MaterialRecord)
+        yield MATERIAL_KIND_INDICATOR[record.kind], Decimal(record.quantity), 0
+        if record.area_m2:
+            yield "material_area", Decimal(record.area_m2), 0
+    elif record_kind == RecordKind.EVENT:
+        assert isinstance(record, EventRecord)
+        if record.sessions:
+            yield EVENT_KIND_INDICATOR[record.kind], Decimal(record.sessions), 0
+        if record.participants:
+            yield "event_participants", Decimal(record.participants), 0
+    elif record_kind == RecordKind.FIGURE:
+        assert isinstance(record, FigureRecord)
+        yield record.indicator.code, Decimal(record.value), APPROX_RANK[record.approx or ""]
+    else:  # pragma: no cover - guarded by RecordKind
+        raise ValueError(record_kind)
+
+
+def build_facts(
+    record_kind: str,
+    record,
+    *,
+    indicators: IndicatorCache,
+    ancestors: AncestorCache,
+) -> list[Fact]:
+    """The facts of one record (none when it does not count)."""
+    if record.status != RecordStatus.ACTIVE:
+        return []
+    codes = ancestors.codes(record.region)
+    outlet = getattr(record, "outlet", None)
+    common = {
+        "campaign_id": record.campaign_id,
+        "date": record.date,
+        "region_path": record.region_path,
+        "unit_region_path": record.unit_region_path,
+        "region_depth": len(codes_of(record.region_path)),
+        "unit_id": record.unit_id,
+        "outlet_id": outlet.pk if outlet else None,
+        "channel": outlet.channel if outlet else "",
+        "outlet_level": outlet.level if outlet else None,
+        "kind": _kind_of(record_kind, record),
+        "record_kind": record_kind,
+        "record_id": record.pk,
+        **codes,
+    }
+    return [
+        Fact(indicator_id=indicators[code].pk, value=value, approx_rank=rank, **common)
+        for code, value, rank in _contributions(record_kind, record)
+    ]
+
+
+def replace_facts(
+    record_kind: str,
+    records: Iterable,
+    *,
+    indicators: IndicatorCache | None = None,
+    ancestors: AncestorCache | None = None,
+) -> int:
+    """Delete and rewrite the facts of ``records`` (call inside their transaction)."""
+    records = list(records)
+    indicators = indicators or IndicatorCache()
+    ancestors = ancestors or AncestorCache()
+    Fact.objects.filter(record_kind=record_kind, record_id__in=[r.pk for r in records]).delete()
+    facts = [
+        fact
+        for record in records
+        for fact in build_facts(record_kind, record, indicators=indicators, ancestors=ancestors)
+    ]
+    Fact.objects.bulk_create(facts, batch_size=2000)
+    return len(facts)
+
+
+def delete_facts(record_kind: str, record_ids: Iterable[int]) -> None:
+    Fact.objects.filter(record_kind=record_kind, record_id__in=list(record_ids)).delete()

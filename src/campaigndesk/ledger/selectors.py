@@ -1,0 +1,143 @@
+"""Reads of the ledger: record lists, single records, coverage. Totals come from
+``rollup`` (re-exported here) and nowhere else."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from campaigndesk.accounts.scoping import visible_q
+from campaigndesk.campaigns.models import Campaign
+from campaigndesk.common.errors import DomainError, NotFound
+from campaigndesk.regions.models import Region, RegionLevel
+from campaigndesk.regions.paths import subtree_q
+
+from .facts import LEVEL_FIELD
+from .models import RECORD_MODELS, Evidence, Fact, PeriodLock, Record
+from .rollup import Rollup, RollupFilter, RollupRow, base_facts, rollup
+
+__all__ = [
+    "Coverage",
+    "Rollup",
+    "RollupFilter",
+    "RollupRow",
+    "access_record",
+    "coverage",
+    "evidence_for",
+    "lock_list",
+    "record_list",
+    "rollup",
+]
+
+
+def record_list(
+    *, actor, campaign: Campaign, record_kind: str, filters: RollupFilter | None = None
+) -> QuerySet[Record]:
+    """The campaign's records of a kind visible to the actor (its office subtree by region
+    or unit region, or its own unit), narrowed like a rollup, newest first."""
+    model = RECORD_MODELS.get(record_kind)
+    if model is None:
+        raise DomainError(_("Unknown record kind: %(kind)s") % {"kind": record_kind})
+    qs = model.objects.filter(campaign=campaign).filter(
+        visible_q(
+            actor,
+            path_field="region_path",
+            unit_field="unit_id",
+            unit_path_field="unit_region_path",
+        )
+    )
+    filters = filters or RollupFilter()
+    if filters.region is not None:
+        qs = qs.filter(subtree_q("region_path", filters.region.path))
+    if filters.unit is not None:
+        qs = qs.filter(unit=filters.unit)
+    if filters.date_from:
+        qs = qs.filter(date__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(date__lte=filters.date_to)
+    if filters.as_of:
+        qs = qs.filter(date__lte=filters.as_of)
+    if filters.kind and ":" in filters.kind and hasattr(model, "kind"):
+        qs = qs.filter(kind=filters.kind.split(":", 1)[1])
+    if record_kind == "output":
+        if filters.channel:
+            qs = qs.filter(outlet__channel=filters.channel)
+        if filters.outlet_level:
+            qs = qs.filter(outlet__level=filters.outlet_level)
+        qs = qs.select_related("outlet")
+    if record_kind == "figure":
+        qs = qs.select_related("indicator")
+    return qs.select_related("unit", "region").order_by("-date", "-id")
+
+
+def access_record(*, actor, record_kind: str, id: int) -> Record:
+    """One record, or NotFound alike when missing and when not visible to the actor."""
+    model = RECORD_MODELS.get(record_kind)
+    if model is None:
+        raise NotFound()
+    try:
+        return (
+            model.objects.filter(
+                visible_q(
+                    actor,
+                    path_field="region_path",
+                    unit_field="unit_id",
+                    unit_path_field="unit_region_path",
+                )
+            )
+            .select_related("unit", "region", "campaign")
+            .get(pk=id)
+        )
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def evidence_for(*, record_kind: str, record: Record) -> QuerySet[Evidence]:
+    return Evidence.objects.filter(record_kind=record_kind, record_id=record.pk).order_by("id")
+
+
+def lock_list(*, campaign: Campaign) -> QuerySet[PeriodLock]:
+    return PeriodLock.objects.filter(campaign=campaign).order_by("-start")
+
+
+@dataclass
+class Coverage:
+    """Regions of a level in the campaign's scope, split by whether they had activity."""
+
+    level: int
+    active: list[Region]
+    inactive: list[Region]
+
+    @property
+    def rate(self) -> float:
+        total = len(self.active) + len(self.inactive)
+        return len(self.active) / total if total else 0.0
+
+
+def coverage(
+    *,
+    actor,
+    campaign: Campaign,
+    level: int,
+    filters: RollupFilter | None = None,
+    within: Region | None = None,
+) -> Coverage:
+    """For a campaign and a level (county, township, village): which regions under the
+    campaign's region (or ``within`` it) have any activity the actor can see, and which
+    have none."""
+    column = LEVEL_FIELD.get(level)
+    if column is None:
+        raise DomainError(_("Coverage is counted for counties, townships or villages."))
+    root_path = within.path if within is not None else campaign.region_path
+    regions = list(
+        Region.objects.filter(subtree_q("path", root_path), level=level).order_by("path")
+    )
+    facts: QuerySet[Fact] = base_facts(
+        actor=actor, campaign=campaign, filters=filters or RollupFilter(region=within)
+    )
+    active_codes = set(facts.exclude(**{column: ""}).values_list(column, flat=True).distinct())
+    return Coverage(
+        level=RegionLevel(level),
+        active=[r for r in regions if r.code in active_codes],
+        inactive=[r for r in regions if r.code not in active_codes],
+    )

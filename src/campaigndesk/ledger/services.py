@@ -1,0 +1,543 @@
+"""Writes on the ledger: records of every kind with their facts, duplicates, evidence,
+period locks. Imports and collection tasks reuse ``RecordWriter`` so that a row from a
+file and a record from a form pass exactly the same checks."""
+
+import datetime
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigndesk.accounts.audit import audit_log, records_denials, snapshot
+from campaigndesk.accounts.models import Role
+from campaigndesk.accounts.scoping import can_manage, is_admin, require_manage
+from campaigndesk.campaigns.models import Campaign, ScheduleItem
+from campaigndesk.common.errors import DomainError, FieldError, Forbidden
+from campaigndesk.regions.models import Outlet, Region, Unit
+from campaigndesk.regions.paths import is_within
+
+from .facts import AncestorCache, IndicatorCache, delete_facts, replace_facts
+from .models import (
+    RECORD_MODELS,
+    Aggregation,
+    Approx,
+    EventRecord,
+    Evidence,
+    FigureRecord,
+    Indicator,
+    MaterialRecord,
+    MediaOutput,
+    PeriodLock,
+    Record,
+    RecordKind,
+    RecordStatus,
+)
+
+# Fields each kind's services accept besides the common ones.
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    RecordKind.OUTPUT: (
+        "outlet",
+        "kind",
+        "title",
+        "is_original",
+        "language",
+        "views",
+        "audience",
+        "url",
+    ),
+    RecordKind.MATERIAL: ("kind", "quantity", "measure_word", "area_m2", "sites"),
+    RecordKind.EVENT: ("kind", "title", "sessions", "participants", "site"),
+    RecordKind.FIGURE: ("indicator", "value", "approx", "period_start", "source"),
+}
+COMMON_FIELDS = ("unit", "region", "date", "schedule_item", "note", "external_id")
+
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+EVIDENCE_TYPES = {
+    b"\xff\xd8\xff": "jpg",
+    b"\x89PNG": "png",
+    b"GIF8": "gif",
+    b"RIFF": "webp",
+    b"%PDF": "pdf",
+}
+
+
+@dataclass
+class RecordOutcome:
+    """A written record and what the user should know about it."""
+
+    record: Record
+    warnings: list[str] = field(default_factory=list)
+
+
+def can_write_unit(actor, unit: Unit) -> bool:
+    """Whether the actor may file records for ``unit``: its own unit for a reporter; any
+    unit in its subtree for an office; anything for an administrator."""
+    if is_admin(actor):
+        return True
+    if actor is None or not actor.is_authenticated:
+        return False
+    if actor.has_role(Role.REPORTER) and actor.unit_id == unit.pk:
+        return True
+    return can_manage(actor, region_path=unit.region_path)
+
+
+def _forbidden(message: str, *, region_path: str = "", what: str = "") -> Forbidden:
+    error = Forbidden(message)
+    error.region_path = region_path  # type: ignore[attr-defined]
+    error.object_repr = what  # type: ignore[attr-defined]
+    return error
+
+
+class RecordWriter:
+    """Validates and prepares records for one actor and one campaign, caching what it looks
+    up (units, regions, outlets, indicators, locks) so that an import of many rows costs
+    few queries. ``prepare`` raises FieldError naming the field; it writes nothing."""
+
+    def __init__(self, *, actor, campaign: Campaign):
+        self.actor = actor
+        self.campaign = campaign
+        self.indicators = IndicatorCache()
+        self.ancestors = AncestorCache()
+        self._locks: list[PeriodLock] | None = None
+        self._writable_units: dict[int, bool] = {}
+
+    # --- checks ---------------------------------------------------------------------
+
+    def locks(self) -> list[PeriodLock]:
+        if self._locks is None:
+            self._locks = list(
+                PeriodLock.objects.filter(campaign=self.campaign, reopened_at__isnull=True)
+            )
+        return self._locks
+
+    def check_unlocked(self, date: datetime.date) -> None:
+        for lock in self.locks():
+            if lock.start <= date <= lock.end:
+                raise FieldError(
+                    "date",
+                    _("The period %(start)s – %(end)s is locked; ask the office to reopen it.")
+                    % {"start": lock.start, "end": lock.end},
+                )
+
+    def check_unit(self, unit: Unit) -> None:
+        allowed = self._writable_units.get(unit.pk)
+        if allowed is None:
+            allowed = can_write_unit(self.actor, unit)
+            self._writable_units[unit.pk] = allowed
+        if not allowed:
+            raise _forbidden(
+                _("You may not file records for %(unit)s.") % {"unit": unit},
+                region_path=unit.region_path,
+                what=str(unit),
+            )
+
+    def check_region(self, region: Region) -> None:
+        if not is_within(region.path, self.campaign.region_path):
+            raise FieldError(
+                "region",
+                _("%(region)s lies outside the campaign's region.") % {"region": region.name},
+            )
+
+    def check_date(self, date) -> datetime.date:
+        if not isinstance(date, datetime.date):
+            raise FieldError("date", _("A date is required."))
+        if isinstance(date, datetime.datetime):
+            date = date.date()
+        campaign = self.campaign
+        if not campaign.start_date <= date <= campaign.end_date:
+            raise FieldError(
+                "date",
+                _("%(date)s lies outside the campaign (%(start)s – %(end)s).")
+                % {"date": date, "start": campaign.start_date, "end": campaign.end_date},
+            )
+        return date
+
+    # --- preparing ------------------------------------------------------------------
+
+    def prepare(self, kind: str, values: dict, instance: Record | None = None) -> Record:
+        """An unsaved (or changed) record of ``kind`` from ``values``, fully validated."""
+        model = RECORD_MODELS.get(kind)
+        if model is None:
+            raise DomainError(_("Unknown record kind: %(kind)s") % {"kind": kind})
+        allowed = set(COMMON_FIELDS) | set(KIND_FIELDS[kind])
+        unknown = sorted(set(values) - allowed)
+        if unknown:
+            raise FieldError(unknown[0], _("Unknown field."))
+        record = instance if instance is not None else model(campaign=self.campaign)
+        for name, value in values.items():
+            setattr(record, name, value)
+        unit = values.get("unit", getattr(record, "unit", None) if record.unit_id else None)
+        if not isinstance(unit, Unit):
+            raise FieldError("unit", _("A unit is required."))
+        self.check_unit(unit)
+        region = values.get("region") or (record.region if record.region_id else unit.region)
+        if not isinstance(region, Region):
+            raise FieldError("region", _("A region is required."))
+        self.check_region(region)
+        record.unit, record.region = unit, region
+        record.region_path, record.unit_region_path = region.path, unit.region_path
+        record.date = self.check_date(values.get("date", record.date))
+        self.check_unlocked(record.date)
+        schedule_item = record.schedule_item if record.schedule_item_id else None
+        if schedule_item is not None and (
+            not isinstance(schedule_item, ScheduleItem)
+            or schedule_item.campaign_id != self.campaign.pk
+        ):
+            raise FieldError("schedule_item", _("The schedule item is not in this campaign."))
+        getattr(self, f"_check_{kind}")(record)
+        return record
+
+    def _check_output(self, record: MediaOutput) -> None:
+        if not isinstance(getattr(record, "outlet", None), Outlet):
+            raise FieldError("outlet", _("An outlet is required."))
+        _choice(record, "kind", MediaOutput.Kind)
+        record.title = " ".join((record.title or "").split())
+        if not record.title:
+            raise FieldError("title", _("A title is required."))
+        for name in ("views", "audience"):
+            _non_negative_int(record, name, optional=True)
+        record.url = (record.url or "").strip()
+
+    def _check_material(self, record: MaterialRecord) -> None:
+        _choice(record, "kind", MaterialRecord.Kind)
+        record.quantity = _decimal(record, "quantity")
+        if record.area_m2 not in (None, ""):
+            record.area_m2 = _decimal(record, "area_m2")
+        else:
+            record.area_m2 = None
+        _non_negative_int(record, "sites", optional=True)
+
+    def _check_event(self, record: EventRecord) -> None:
+        _choice(record, "kind", EventRecord.Kind)
+        _non_negative_int(record, "sessions")
+        _non_negative_int(record, "participants")
+        if record.participants and not record.sessions:
+            raise FieldError("participants", _("Participants need at least one session to attend."))
+
+    def _check_figure(self, record: FigureRecord) -> None:
+        indicator = getattr(record, "indicator", None) if record.indicator_id else None
+        if not isinstance(indicator, Indicator):
+            raise FieldError("indicator", _("An indicator is required."))
+        if indicator.aggregation in (Aggregation.DISTINCT, Aggregation.RATIO):
+            raise FieldError(
+                "indicator",
+                _("%(name)s is computed from the ledger; it cannot be entered as a figure.")
+                % {"name": indicator.name},
+            )
+        record.value = _decimal(record, "value")
+        if (record.approx or "") not in Approx.values:
+            raise FieldError("approx", _("Unknown approximation."))
+        record.approx = record.approx or ""
+        if record.period_start and record.period_start > record.date:
+            raise FieldError("period_start", _("The period starts after its end date."))
+
+    # --- duplicates -----------------------------------------------------------------
+
+    def duplicate_of(self, record: MediaOutput, pending: Iterable[MediaOutput] = ()) -> bool:
+        """Whether an output repeats another one of the campaign (same link, or the same
+        outlet, title and date), among stored records or ``pending`` ones."""
+        same = Q(outlet_id=record.outlet.pk, title=record.title, date=record.date)
+        if record.url:
+            same |= Q(url=record.url)
+        stored = MediaOutput.objects.filter(campaign=self.campaign).filter(same)
+        if record.pk:
+            stored = stored.exclude(pk=record.pk)
+        if stored.exists():
+            return True
+        return any(
+            (record.url and other.url == record.url)
+            or (
+                other.outlet.pk == record.outlet.pk
+                and other.title == record.title
+                and other.date == record.date
+            )
+            for other in pending
+        )
+
+    # --- saving ---------------------------------------------------------------------
+
+    def save_new(self, kind: str, records: list[Record], *, batch=None) -> None:
+        """Insert prepared records and their facts (call inside a transaction)."""
+        for record in records:
+            record.created_by = self.actor if getattr(self.actor, "pk", None) else None
+            record.batch = batch
+        model = RECORD_MODELS[kind]
+        if len(records) == 1:
+            records[0].save()
+        else:
+            model.objects.bulk_create(records, batch_size=1000)
+            if any(r.pk is None for r in records):  # SQLite < 3.35 gives no ids back
+                raise DomainError(_("The database did not return the new ids."))
+        replace_facts(kind, records, indicators=self.indicators, ancestors=self.ancestors)
+
+
+def _choice(record, name: str, choices) -> None:
+    if getattr(record, name) not in choices.values:
+        raise FieldError(name, _("Unknown kind: %(value)s") % {"value": getattr(record, name)})
+
+
+def _decimal(record, name: str) -> Decimal:
+    value = getattr(record, name)
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise FieldError(name, _("Not a number: %(value)s") % {"value": value}) from None
+    if not number.is_finite():
+        raise FieldError(name, _("Not a number: %(value)s") % {"value": value})
+    if number < 0:
+        raise FieldError(name, _("Must not be negative."))
+    return number
+
+
+def _non_negative_int(record, name: str, *, optional: bool = False) -> None:
+    value = getattr(record, name)
+    if value in (None, "") and optional:
+        setattr(record, name, None)
+        return
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise FieldError(name, _("Not a whole number: %(value)s") % {"value": value}) from None
+    if number != value and str(number) != str(value).strip():
+        raise FieldError(name, _("Not a whole number: %(value)s") % {"value": value})
+    if number < 0:
+        raise FieldError(name, _("Must not be negative."))
+    setattr(record, name, number)
+
+
+def _audit_record(
+    actor, action: str, kind: str, record: Record, before=None, after=None, extra=None
+) -> None:
+    audit_log(
+        actor=actor,
+        action=f"ledger.{kind}.{action}",
+        obj=record,
+        before=before,
+        after=after if after is not None else snapshot(record),
+        region_path=record.region_path,
+        extra=extra,
+    )
+
+
+# --- records ----------------------------------------------------------------------------
+
+
+@records_denials("ledger.record.create")
+def record_create(*, actor, campaign: Campaign, record_kind: str, **values) -> RecordOutcome:
+    """File a record of ``record_kind`` (output, material, event, figure) for a unit. Raises
+    Forbidden when the actor may not file for the unit; FieldError for a bad value, a
+    region outside the campaign, a date outside it or in a locked period. A media output
+    repeating another (same link, or same outlet, title and date) is kept but flagged and
+    does not count until the office confirms it."""
+    writer = RecordWriter(actor=actor, campaign=campaign)
+    with transaction.atomic():
+        record = writer.prepare(record_kind, values)
+        warnings = []
+        if record_kind == RecordKind.OUTPUT and writer.duplicate_of(record):
+            record.status = RecordStatus.DUPLICATE
+            warnings.append(
+                _("This looks like a duplicate; it counts once the office confirms it.")
+            )
+        writer.save_new(record_kind, [record])
+        _audit_record(actor, "created", record_kind, record)
+    return RecordOutcome(record=record, warnings=warnings)
+
+
+@records_denials("ledger.record.update")
+def record_update(*, actor, record_kind: str, record: Record, **changes) -> RecordOutcome:
+    """Change a record (the same checks as filing it, for its old and its new date and
+    unit) and rewrite its facts."""
+    campaign = Campaign.objects.get(pk=record.campaign_id)
+    writer = RecordWriter(actor=actor, campaign=campaign)
+    with transaction.atomic():
+        fresh = type(record).objects.select_for_update().get(pk=record.pk)
+        writer.check_unit(fresh.unit)
+        writer.check_unlocked(fresh.date)
+        before = snapshot(fresh)
+        updated = writer.prepare(record_kind, changes, instance=fresh)
+        warnings = []
+        if (
+            record_kind == RecordKind.OUTPUT
+            and updated.status == RecordStatus.ACTIVE
+            and (writer.duplicate_of(updated))
+        ):
+            updated.status = RecordStatus.DUPLICATE
+            warnings.append(
+                _("This looks like a duplicate; it counts once the office confirms it.")
+            )
+        updated.save()
+        replace_facts(
+            record_kind, [updated], indicators=writer.indicators, ancestors=writer.ancestors
+        )
+        _audit_record(actor, "updated", record_kind, updated, before=before)
+    return RecordOutcome(record=updated, warnings=warnings)
+
+
+@records_denials("ledger.record.delete")
+def record_delete(*, actor, record_kind: str, record: Record) -> None:
+    """Delete a record, its facts and its evidence rows (not in a locked period)."""
+    campaign = Campaign.objects.get(pk=record.campaign_id)
+    writer = RecordWriter(actor=actor, campaign=campaign)
+    writer.check_unit(record.unit)
+    with transaction.atomic():
+        writer.check_unlocked(record.date)
+        before = snapshot(record)
+        delete_facts(record_kind, [record.pk])
+        Evidence.objects.filter(record_kind=record_kind, record_id=record.pk).delete()
+        record.delete()
+        audit_log(
+            actor=actor,
+            action=f"ledger.{record_kind}.deleted",
+            object_type=record._meta.label_lower,
+            object_repr=str(record),
+            before=before,
+            region_path=before["region_path"],
+        )
+
+
+@records_denials("ledger.output.duplicate_resolve")
+def output_duplicate_resolve(*, actor, record: MediaOutput, is_duplicate: bool) -> None:
+    """The office's verdict on a flagged output: a real duplicate is deleted; otherwise
+    the output starts to count."""
+    require_manage(actor, region_path=record.region_path, what=str(record))
+    if record.status != RecordStatus.DUPLICATE:
+        raise DomainError(_("This output is not flagged as a duplicate."))
+    if is_duplicate:
+        record_delete(actor=actor, record_kind=RecordKind.OUTPUT, record=record)
+        return
+    with transaction.atomic():
+        record.status = RecordStatus.ACTIVE
+        record.save(update_fields=["status", "updated_at"])
+        replace_facts(RecordKind.OUTPUT, [record])
+        _audit_record(
+            actor,
+            "duplicate_cleared",
+            RecordKind.OUTPUT,
+            record,
+            before={"status": RecordStatus.DUPLICATE},
+            after={"status": record.status},
+        )
+
+
+# --- evidence ---------------------------------------------------------------------------
+
+
+@records_denials("ledger.evidence.add")
+def evidence_add(
+    *, actor, record_kind: str, record: Record, data: bytes, filename: str, evidence_kind: str
+) -> Evidence:
+    """Attach a photo, sign-in sheet or screenshot (JPEG, PNG, GIF, WebP or PDF, at most
+    10 MB) to a record. Raises FieldError for another type or a larger file."""
+    campaign = Campaign.objects.get(pk=record.campaign_id)
+    RecordWriter(actor=actor, campaign=campaign).check_unit(record.unit)
+    if evidence_kind not in Evidence.Kind.values:
+        raise FieldError("kind", _("Unknown kind: %(value)s") % {"value": evidence_kind})
+    if len(data) > EVIDENCE_MAX_BYTES:
+        raise FieldError("file", _("The file is larger than 10 MB."))
+    if not any(data.startswith(magic) for magic in EVIDENCE_TYPES):
+        raise FieldError(
+            "file", _("Only photos (JPEG, PNG, GIF, WebP) and PDF files are accepted.")
+        )
+    digest = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        evidence = Evidence(
+            record_kind=record_kind,
+            record_id=record.pk,
+            campaign=campaign,
+            region_path=record.region_path,
+            kind=evidence_kind,
+            original_name=filename[:255],
+            sha256=digest,
+            size=len(data),
+            uploaded_by=actor if getattr(actor, "pk", None) else None,
+        )
+        evidence.file.save(f"{digest[:16]}-{filename[-80:]}", ContentFile(data), save=False)
+        evidence.save()
+        audit_log(
+            actor=actor,
+            action="ledger.evidence.added",
+            obj=evidence,
+            after=snapshot(evidence),
+            region_path=record.region_path,
+        )
+    return evidence
+
+
+@records_denials("ledger.evidence.verify")
+def evidence_verify(*, actor, evidence: Evidence) -> Evidence:
+    """The office marks a piece of evidence verified."""
+    require_manage(actor, region_path=evidence.region_path, what=str(evidence))
+    with transaction.atomic():
+        evidence.verified_by = actor if getattr(actor, "pk", None) else None
+        evidence.verified_at = timezone.now()
+        evidence.save(update_fields=["verified_by", "verified_at"])
+        audit_log(
+            actor=actor,
+            action="ledger.evidence.verified",
+            obj=evidence,
+            region_path=evidence.region_path,
+        )
+    return evidence
+
+
+# --- locking ----------------------------------------------------------------------------
+
+
+@records_denials("ledger.period.lock")
+def period_lock(
+    *, actor, campaign: Campaign, start: datetime.date, end: datetime.date, reason: str = ""
+) -> PeriodLock:
+    """Lock the campaign's records dated from ``start`` to ``end`` (office only)."""
+    require_manage(actor, region_path=campaign.region_path, what=str(campaign))
+    if end < start:
+        raise FieldError("end", _("The period ends before it starts."))
+    with transaction.atomic():
+        lock = PeriodLock.objects.create(
+            campaign=campaign,
+            start=start,
+            end=end,
+            reason=reason,
+            locked_by=actor if getattr(actor, "pk", None) else None,
+        )
+        audit_log(
+            actor=actor,
+            action="ledger.period.locked",
+            obj=lock,
+            after=snapshot(lock),
+            region_path=campaign.region_path,
+        )
+    return lock
+
+
+@records_denials("ledger.period.reopen")
+def period_reopen(*, actor, lock: PeriodLock, reason: str) -> PeriodLock:
+    """Reopen a locked period so its records can change again; the reason is required
+    and audited."""
+    campaign = lock.campaign
+    require_manage(actor, region_path=campaign.region_path, what=str(campaign))
+    reason = (reason or "").strip()
+    if not reason:
+        raise FieldError("reason", _("Say why the period is reopened."))
+    if lock.reopened_at is not None:
+        raise DomainError(_("This period is already reopened."))
+    with transaction.atomic():
+        before = snapshot(lock)
+        lock.reopened_at = timezone.now()
+        lock.reopened_by = actor if getattr(actor, "pk", None) else None
+        lock.reopen_reason = reason
+        lock.save()
+        audit_log(
+            actor=actor,
+            action="ledger.period.reopened",
+            obj=lock,
+            before=before,
+            after=snapshot(lock),
+            region_path=campaign.region_path,
+        )
+    return lock
