@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 
 # command:package pairs for scripts/system-packages.sh
-SYSTEM_BASE := python3:python3 npm:npm node:nodejs msgfmt:gettext
+SYSTEM_BASE := python3:python3 npm:npm node:nodejs msgfmt:gettext pdftotext:poppler-utils
 
 .PHONY: demo test setup serve bench lint format lock clean system-base
 

@@ -31,7 +31,7 @@ def _clear_regions() -> None:
         Region.objects.filter(level=level).delete()
 
 
-def run() -> list[Row]:
+def run(scale: float = 1.0) -> list[Row]:
     rows: list[Row] = []
     _clear_regions()
     start = time.perf_counter()
@@ -92,6 +92,11 @@ def run() -> list[Row]:
             "ms",
             "",
         )
+    )
+    text = plan()
+    uses_index = "regions_region_path" in text or "INDEX sqlite_autoindex_regions_region" in text
+    rows.append(
+        ("prefecture subtree query uses the path index (1 = yes)", float(uses_index), "", "1")
     )
     return rows
 

@@ -50,6 +50,10 @@ def _fold_char(char: str) -> str:
     return char
 
 
+# The same folding as one translation table (str.translate is far faster than a loop).
+_WIDTH_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: " "}
+
+
 @dataclass(frozen=True)
 class Normalized:
     """A normalised text and, for each of its characters, the offset in the original."""
@@ -91,7 +95,7 @@ def normalize(
     offsets.extend(range(position, len(text)))
     result = "".join(kept)
     if fold_width:
-        result = "".join(_fold_char(c) for c in result)
+        result = result.translate(_WIDTH_TABLE)
     if to_simplified and result:
         converted = _t2s().convert(result)
         if len(converted) != len(result):

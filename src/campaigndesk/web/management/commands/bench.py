@@ -1,24 +1,93 @@
-"""campaigndesk bench: run the benchmarks on a dedicated database and print the figures."""
+"""campaigndesk bench: run the benchmarks on a dedicated database, print the figures and
+write them to bench/results.json."""
 
+import importlib
+import json
+import math
+import platform
+import time
+from pathlib import Path
+
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils import timezone
 
-from campaigndesk.bench import regions
+# Sections in the order they run; each module has ``run(scale=...) -> [(label, figure,
+# unit, target)]`` (scale: 1.0 is the full benchmark, smaller for a quick run).
+SECTIONS = ["regions", "extraction", "ledger", "imports", "api"]
+RESULTS = Path(settings.PROJECT_DIR) / "bench" / "results.json"
 
 
 class Command(BaseCommand):
     help = "Run the benchmarks (needs a database whose name contains 'bench'; make bench sets one)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--only", default="", help="comma-separated sections: " + ", ".join(SECTIONS)
+        )
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help="fraction of the full data sizes (e.g. 0.02 for a quick run)",
+        )
+        parser.add_argument(
+            "--output", default=str(RESULTS), help="where to write the JSON results"
+        )
+
+    def handle(self, *args, only: str, scale: float, output: str, **options):
         name = str(connection.settings_dict["NAME"])
         if "bench" not in name:
             raise CommandError(
                 f"Refusing to run on {name!r}: benchmarks clear tables. "
                 "Use `make bench` or set DATABASE_URL to a database named *bench*."
             )
-        self.stdout.write(f"database: {connection.vendor} {name}")
-        self.stdout.write(f"{'benchmark':<52} {'figure':>12}  unit   target")
-        for label, figure, unit, target in regions.run():
-            shown = f"{figure:,.0f}" if unit == "" else f"{figure:,.3f}"
-            self.stdout.write(f"{label:<52} {shown:>12}  {unit:<6} {target}")
-        self.stdout.write("\nplan of the prefecture subtree query:\n" + regions.plan())
+        wanted = [s.strip() for s in only.split(",") if s.strip()] or SECTIONS
+        unknown = sorted(set(wanted) - set(SECTIONS))
+        if unknown:
+            raise CommandError(f"unknown sections: {', '.join(unknown)}")
+        self.stdout.write(f"database: {connection.vendor} {name}   scale: {scale}")
+        results = {
+            "when": timezone.now().isoformat(timespec="seconds"),
+            "database": connection.vendor,
+            "scale": scale,
+            "machine": f"{platform.machine()} {platform.python_version()}",
+            "sections": {},
+        }
+        for section in wanted:
+            module = importlib.import_module(f"campaigndesk.bench.{section}")
+            started = time.perf_counter()
+            self.stdout.write(f"\n== {section}")
+            self.stdout.write(f"{'benchmark':<60} {'figure':>14}  {'unit':<6} target")
+            rows = module.run(scale=scale)
+            for label, figure, unit, target in rows:
+                self.stdout.write(f"{label:<60} {_shown(figure, unit):>14}  {unit:<6} {target}")
+            results["sections"][section] = {
+                "seconds": round(time.perf_counter() - started, 1),
+                "rows": [
+                    {
+                        "benchmark": label,
+                        "figure": None if _nan(figure) else figure,
+                        "unit": unit,
+                        "target": target,
+                    }
+                    for label, figure, unit, target in rows
+                ],
+            }
+        path = Path(output)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+        self.stdout.write(f"\nwritten to {path}")
+
+
+def _nan(value) -> bool:
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _shown(figure, unit: str) -> str:
+    if _nan(figure):
+        return "n/a"
+    if unit == "":
+        return f"{figure:,.0f}"
+    return f"{figure:,.3f}"
