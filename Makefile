@@ -8,6 +8,9 @@ PORT   ?= 8000
 
 # command:package pairs for scripts/system-packages.sh
 SYSTEM_BASE := python3:python3 npm:npm node:nodejs msgfmt:gettext pdftotext:poppler-utils
+# The browser tests drive Debian's Chromium (headless); a CJK font makes their screenshots
+# readable.
+SYSTEM_TEST := chromium:chromium /usr/share/fonts/truetype/wqy/wqy-microhei.ttc:fonts-wqy-microhei
 
 .PHONY: demo test setup serve bench lint format lock clean system-base
 
@@ -42,6 +45,7 @@ serve: setup
 	$(BIN)/campaigndesk runserver 127.0.0.1:$(PORT)
 
 test: setup
+	@scripts/system-packages.sh $(SYSTEM_TEST)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: setup
@@ -53,11 +57,14 @@ format: setup
 	$(BIN)/ruff check --fix src tests
 
 # Benchmarks run on their own database (never the demo's): SQLite in data/ by default,
-# or BENCH_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/campaigndesk_bench).
+# or BENCH_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/campaigndesk_bench, created
+# when missing). BENCH_ARGS passes options, e.g. BENCH_ARGS="--scale 0.02 --only ledger".
 BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/data/bench.sqlite3
+BENCH_ARGS ?=
 bench: setup
+	$(BIN)/python scripts/create-database.py "$(BENCH_DATABASE_URL)"
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/campaigndesk migrate --noinput --verbosity 0
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/campaigndesk bench
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/campaigndesk bench $(BENCH_ARGS)
 
 # Re-pin the Python dependencies after changing pyproject.toml.
 lock:

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "campaigndesk.regions",
     "campaigndesk.campaigns",
     "campaigndesk.ledger",
+    "campaigndesk.collection",
     "campaigndesk.documents",
     "campaigndesk.web",
     "campaigndesk.api",
@@ -188,9 +189,19 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "staticfiles")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it to exist
 # Front-end packages come from the npm registry into node_modules; only the files the
-# pages use are exposed, under /static/vendor/.
+# pages use are exposed, under /static/vendor/ (file by file: echarts' dist folder alone is
+# 51 MB). axe-core is not served: the browser tests inject it from node_modules.
 NODE_MODULES_DIR = Path(env_str("NODE_MODULES_DIR", str(PROJECT_DIR / "node_modules")))
-STATICFILES_DIRS = [("vendor/htmx", NODE_MODULES_DIR / "htmx.org" / "dist")]
+STATICFILES_DIRS: list = []
+VENDOR_FILES = {
+    "vendor/htmx/htmx.min.js": NODE_MODULES_DIR / "htmx.org" / "dist" / "htmx.min.js",
+    "vendor/echarts/echarts.min.js": NODE_MODULES_DIR / "echarts" / "dist" / "echarts.min.js",
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "campaigndesk.web.finders.VendorFileFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -3,13 +3,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from campaigndesk.api.api import api
+from campaigndesk.api.api import api, openapi_schema
 from campaigndesk.web import health
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("campaigndesk.accounts.urls")),
+    path("api/openapi.json", openapi_schema, name="openapi-schema"),
     path("api/v1/", api.urls),
+    path("collection/", include("campaigndesk.collection.urls")),
     path("", include("campaigndesk.web.urls")),
 ]

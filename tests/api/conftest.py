@@ -17,3 +17,9 @@ def login(world):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Evidence uploaded in a test lands in the test's own directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"

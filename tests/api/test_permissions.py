@@ -9,6 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from campaigndesk.api.api import api
 
+from . import ledger_data as data
+
 PREFIX = "/api/v1"
 SIGNED_IN = [
     "admin",
@@ -40,7 +42,75 @@ def schedule_file(unit_name: str) -> SimpleUploadedFile:
 
 
 # Operations whose body is a multipart form rather than JSON.
-MULTIPART = {("POST", "/campaigns/{campaign_id}/schedule/import")}
+MULTIPART = {
+    ("POST", "/campaigns/{campaign_id}/schedule/import"),
+    *(("POST", f"/{plural}/{{record_id}}/evidence") for plural in data.PLURALS),
+    ("POST", "/campaigns/{campaign_id}/imports/{kind}"),
+}
+
+
+def _record(w, plural: str):
+    """A record of the kind, filed for the township unit (in the campaign)."""
+    return {
+        "outputs": data.output,
+        "materials": data.material,
+        "events": data.event,
+        "figures": lambda w: data.figure(w, unit=w.township_unit),
+    }[plural](w)
+
+
+def _new_record(w, plural: str) -> dict:
+    """The body that files a record of the kind for the township unit."""
+    common = {"unit_id": w.township_unit.pk, "date": "2024-02-10"}
+    return {
+        "outputs": lambda: {
+            **common,
+            "outlet_id": data.outlet().pk,
+            "kind": "news",
+            "title": "鹿城镇宣讲",
+        },
+        "materials": lambda: {**common, "kind": "banner", "quantity": "12"},
+        "events": lambda: {**common, "kind": "lecture", "sessions": 1, "participants": 40},
+        "figures": lambda: {**common, "indicator": "leaflets", "value": "500"},
+    }[plural]()
+
+
+_CHANGE = {
+    "outputs": {"title": "改过的标题"},
+    "materials": {"quantity": "15"},
+    "events": {"participants": 50},
+    "figures": {"value": "600"},
+}
+
+
+def _record_requests(plural: str) -> dict:
+    return {
+        ("GET", f"/campaigns/{{campaign_id}}/{plural}"): lambda w: (
+            f"/campaigns/{w.campaign.pk}/{plural}",
+            None,
+        ),
+        ("POST", f"/campaigns/{{campaign_id}}/{plural}"): lambda w: (
+            f"/campaigns/{w.campaign.pk}/{plural}",
+            _new_record(w, plural),
+        ),
+        ("GET", f"/{plural}/{{record_id}}"): lambda w: (
+            f"/{plural}/{_record(w, plural).pk}",
+            None,
+        ),
+        ("PATCH", f"/{plural}/{{record_id}}"): lambda w: (
+            f"/{plural}/{_record(w, plural).pk}",
+            _CHANGE[plural],
+        ),
+        ("DELETE", f"/{plural}/{{record_id}}"): lambda w: (
+            f"/{plural}/{_record(w, plural).pk}",
+            None,
+        ),
+        ("POST", f"/{plural}/{{record_id}}/evidence"): lambda w: (
+            f"/{plural}/{_record(w, plural).pk}/evidence",
+            {"file": data.png(), "kind": "photo"},
+        ),
+    }
+
 
 # What each operation is called with, built from the world fixture: (path, body).
 REQUESTS = {
@@ -87,6 +157,86 @@ REQUESTS = {
         {"file": schedule_file(w.township_unit.name), "year": "2024"},
     ),
     ("GET", "/indicators"): lambda w: ("/indicators", None),
+    **{op: f for plural in data.PLURALS for op, f in _record_requests(plural).items()},
+    ("POST", "/outputs/{record_id}/resolve"): lambda w: (
+        f"/outputs/{data.flagged_output(w).pk}/resolve",
+        {"is_duplicate": False},
+    ),
+    ("POST", "/evidence/{evidence_id}/verify"): lambda w: (
+        f"/evidence/{data.evidence(w).pk}/verify",
+        None,
+    ),
+    ("GET", "/evidence/{evidence_id}/file"): lambda w: (
+        f"/evidence/{data.evidence(w).pk}/file",
+        None,
+    ),
+    ("GET", "/campaigns/{campaign_id}/rollup"): lambda w: (
+        f"/campaigns/{w.campaign.pk}/rollup?group_by=township",
+        None,
+    ),
+    ("GET", "/campaigns/{campaign_id}/coverage"): lambda w: (
+        f"/campaigns/{w.campaign.pk}/coverage?level=village",
+        None,
+    ),
+    ("GET", "/campaigns/{campaign_id}/locks"): lambda w: (
+        f"/campaigns/{w.campaign.pk}/locks",
+        None,
+    ),
+    ("POST", "/campaigns/{campaign_id}/locks"): lambda w: (
+        f"/campaigns/{w.campaign.pk}/locks",
+        {"start": "2024-01-01", "end": "2024-01-31", "reason": "一月通报"},
+    ),
+    ("POST", "/locks/{lock_id}/reopen"): lambda w: (
+        f"/locks/{data.lock(w).pk}/reopen",
+        {"reason": "补录"},
+    ),
+    ("POST", "/campaigns/{campaign_id}/imports/{kind}"): lambda w: (
+        f"/campaigns/{w.campaign.pk}/imports/materials",
+        {"file": data.materials_csv(w)},
+    ),
+    ("GET", "/campaigns/{campaign_id}/imports"): lambda w: (
+        f"/campaigns/{w.campaign.pk}/imports",
+        None,
+    ),
+    ("POST", "/imports/{batch_id}/undo"): lambda w: (
+        f"/imports/{data.import_batch(w).pk}/undo",
+        None,
+    ),
+    ("GET", "/import-templates/{kind}"): lambda w: ("/import-templates/events?format=csv", None),
+    ("GET", "/campaigns/{campaign_id}/tasks"): lambda w: (
+        f"/campaigns/{w.campaign.pk}/tasks",
+        None,
+    ),
+    ("POST", "/campaigns/{campaign_id}/tasks"): lambda w: (
+        f"/campaigns/{w.campaign.pk}/tasks",
+        {
+            "title": "宣讲周调度",
+            "indicators": ["lectures"],
+            "unit_ids": [w.township_unit.pk],
+            "recurrence": "once",
+            "first_period_start": "2024-11-16",
+            "due_at": "2024-11-22T17:00:00+08:00",
+        },
+    ),
+    ("GET", "/tasks/{task_id}"): lambda w: (f"/tasks/{data.collection_task(w)[0].pk}", None),
+    ("PATCH", "/tasks/{task_id}"): lambda w: (
+        f"/tasks/{data.collection_task(w)[0].pk}",
+        {"title": "改过的标题"},
+    ),
+    ("GET", "/rounds/{round_id}"): lambda w: (f"/rounds/{data.collection_task(w)[1].pk}", None),
+    ("POST", "/rounds/{round_id}/submissions"): lambda w: (
+        f"/rounds/{data.collection_task(w)[1].pk}/submissions",
+        {"unit_id": w.township_unit.pk, "values": {"lectures": {"value": "3"}}},
+    ),
+    ("GET", "/collection/due"): lambda w: ("/collection/due", None),
+    ("GET", "/campaigns/{campaign_id}/exports/{kind}"): lambda w: (
+        f"/campaigns/{w.campaign.pk}/exports/events?format=csv",
+        None,
+    ),
+    ("GET", "/campaigns/{campaign_id}/rollup/export"): lambda w: (
+        f"/campaigns/{w.campaign.pk}/rollup/export?format=csv",
+        None,
+    ),
 }
 
 # The township unit and the campaign lie in 楚雄市, which the office (at the prefecture)
@@ -116,6 +266,79 @@ MATRIX = {
         403, admin=201, office=201, other_office=404, other_reporter=404
     ),
     ("GET", "/indicators"): expect(200),
+    # Ledger records of each kind, filed for the township unit: the reporter files for its
+    # own unit, the office for its subtree; the prefecture's other roles only read; the
+    # "other" users cannot see the campaign or the record at all.
+    **{
+        operation: statuses
+        for plural in data.PLURALS
+        for operation, statuses in {
+            ("GET", f"/campaigns/{{campaign_id}}/{plural}"): expect(
+                200, other_office=404, other_reporter=404
+            ),
+            ("POST", f"/campaigns/{{campaign_id}}/{plural}"): expect(
+                403, admin=201, office=201, reporter=201, other_office=404, other_reporter=404
+            ),
+            ("GET", f"/{plural}/{{record_id}}"): expect(200, other_office=404, other_reporter=404),
+            ("PATCH", f"/{plural}/{{record_id}}"): expect(
+                403, admin=200, office=200, reporter=200, other_office=404, other_reporter=404
+            ),
+            ("DELETE", f"/{plural}/{{record_id}}"): expect(
+                403, admin=204, office=204, reporter=204, other_office=404, other_reporter=404
+            ),
+            ("POST", f"/{plural}/{{record_id}}/evidence"): expect(
+                403, admin=201, office=201, reporter=201, other_office=404, other_reporter=404
+            ),
+        }.items()
+    },
+    # Office work: the verdict on a duplicate, verifying evidence, locking and reopening.
+    ("POST", "/outputs/{record_id}/resolve"): expect(
+        403, admin=200, office=200, other_office=404, other_reporter=404
+    ),
+    ("POST", "/evidence/{evidence_id}/verify"): expect(
+        403, admin=200, office=200, other_office=404, other_reporter=404
+    ),
+    ("GET", "/evidence/{evidence_id}/file"): expect(200, other_office=404, other_reporter=404),
+    ("GET", "/campaigns/{campaign_id}/rollup"): expect(200, other_office=404, other_reporter=404),
+    ("GET", "/campaigns/{campaign_id}/coverage"): expect(200, other_office=404, other_reporter=404),
+    ("GET", "/campaigns/{campaign_id}/locks"): expect(200, other_office=404, other_reporter=404),
+    ("POST", "/campaigns/{campaign_id}/locks"): expect(
+        403, admin=201, office=201, other_office=404, other_reporter=404
+    ),
+    ("POST", "/locks/{lock_id}/reopen"): expect(
+        403, admin=200, office=200, other_office=404, other_reporter=404
+    ),
+    # Offices and reporters import (a reporter only rows of its own unit); the office, or
+    # who imported, undoes.
+    ("POST", "/campaigns/{campaign_id}/imports/{kind}"): expect(
+        403, admin=201, office=201, reporter=201, other_office=404, other_reporter=404
+    ),
+    ("GET", "/campaigns/{campaign_id}/imports"): expect(200, other_office=404, other_reporter=404),
+    ("POST", "/imports/{batch_id}/undo"): expect(
+        403, admin=200, office=200, other_office=404, other_reporter=404
+    ),
+    ("GET", "/import-templates/{kind}"): expect(200),
+    # Collection tasks: the office sends and follows them (its region's readers see every
+    # answer); the units they name (the reporter's) see them and fill them in.
+    ("GET", "/campaigns/{campaign_id}/tasks"): expect(200, other_office=404, other_reporter=404),
+    ("POST", "/campaigns/{campaign_id}/tasks"): expect(
+        403, admin=201, office=201, other_office=404, other_reporter=404
+    ),
+    ("GET", "/tasks/{task_id}"): expect(200, reporter=403, other_office=404, other_reporter=404),
+    ("PATCH", "/tasks/{task_id}"): expect(
+        403, admin=200, office=200, other_office=404, other_reporter=404
+    ),
+    ("GET", "/rounds/{round_id}"): expect(200, reporter=403, other_office=404, other_reporter=404),
+    ("POST", "/rounds/{round_id}/submissions"): expect(
+        403, admin=201, office=201, reporter=201, other_office=404, other_reporter=404
+    ),
+    ("GET", "/collection/due"): expect(200),
+    ("GET", "/campaigns/{campaign_id}/exports/{kind}"): expect(
+        200, other_office=404, other_reporter=404
+    ),
+    ("GET", "/campaigns/{campaign_id}/rollup/export"): expect(
+        200, other_office=404, other_reporter=404
+    ),
 }
 
 ROWS = [

@@ -10,6 +10,7 @@ from campaigndesk.accounts.models import OfficeSettings, Role
 from campaigndesk.common.admin import ReadOnlyAdminMixin
 from campaigndesk.regions.models import UnitAlias
 
+from ..collection.helpers import collection_rows
 from ..factories import OutletFactory, make_user
 
 
@@ -31,6 +32,8 @@ def root(client, plan, world):
     UnitAlias.objects.create(unit=world.county_unit, alias="市融媒", alias_key="市融媒")
     outlet = OutletFactory(unit=world.county_unit, region=world.county)
     _ledger_rows(world, outlet)
+    collection_rows(world)
+    _api_token(world)
     user = make_user("root", None, Role.ADMIN, is_superuser=True, is_staff=True)
     client.force_login(user)
     return client
@@ -69,6 +72,13 @@ def _ledger_rows(world, outlet):
         end=datetime.date(2024, 1, 31),
     )
     ImportBatch.objects.create(campaign=campaign, kind="event", filename="f.csv", sha256="0" * 64)
+
+
+def _api_token(world):
+    from campaigndesk.accounts.scoping import SYSTEM
+    from campaigndesk.accounts.tokens import api_token_create
+
+    api_token_create(actor=SYSTEM, user=world.office, name="报表同步")
 
 
 def test_every_project_model_is_registered_read_only():

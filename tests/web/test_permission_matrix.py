@@ -8,6 +8,9 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
+from ..collection.helpers import matrix_ids
+from .seed import matrix_records
+
 ROLES = [
     "anonymous",
     "admin",
@@ -80,6 +83,188 @@ SPECS = [
     ("POST", "/accounts/language/", {"language": "en"}, statuses(302)),
     ("GET", "/accounts/language/", None, statuses(405)),
     # Django's own language view (cookie only); the header form uses /accounts/language/.
+    # Collection tasks: {collection_task} on {campaign} (by the prefecture office) asks the
+    # reporter's unit (township_unit) and county_unit among others; {collection_round} is
+    # its first round. Readers of the region see status pages; only offices send tasks.
+    (
+        "GET",
+        "/collection/campaigns/{campaign}/tasks/",
+        None,
+        logged_in(200, other_office=404, other_reporter=404),
+    ),
+    ("GET", "/collection/campaigns/{other_campaign}/tasks/", None, logged_in(200, reporter=404)),
+    (
+        "GET",
+        "/collection/campaigns/{campaign}/tasks/new/",
+        None,
+        logged_in(403, admin=200, office=200, other_office=404, other_reporter=404),
+    ),
+    # A blank form: shown again with its errors.
+    (
+        "POST",
+        "/collection/campaigns/{campaign}/tasks/new/",
+        {},
+        logged_in(403, admin=200, office=200, other_office=404, other_reporter=404),
+    ),
+    (
+        "GET",
+        "/collection/campaigns/{other_campaign}/tasks/new/",
+        None,
+        logged_in(403, admin=200, office=200, other_office=200, reporter=404),
+    ),
+    (
+        "GET",
+        "/collection/tasks/{collection_task}/",
+        None,
+        logged_in(200, reporter=403, other_office=404, other_reporter=404),
+    ),
+    ("GET", "/collection/tasks/999999/", None, logged_in(404)),
+    (
+        "GET",
+        "/collection/tasks/{collection_task}/edit/",
+        None,
+        logged_in(403, admin=200, office=200, other_office=404, other_reporter=404),
+    ),
+    (
+        "POST",
+        "/collection/tasks/{collection_task}/edit/",
+        {},
+        logged_in(403, admin=200, office=200, other_office=404, other_reporter=404),
+    ),
+    # Re-opening an open task changes nothing and goes back to the task page.
+    (
+        "POST",
+        "/collection/tasks/{collection_task}/active/",
+        {"active": "1"},
+        logged_in(403, admin=302, office=302, other_office=404, other_reporter=404),
+    ),
+    ("GET", "/collection/tasks/{collection_task}/active/", None, logged_in(405)),
+    (
+        "GET",
+        "/collection/rounds/{collection_round}/",
+        None,
+        logged_in(200, reporter=403, other_office=404, other_reporter=404),
+    ),
+    ("GET", "/collection/rounds/999999/", None, logged_in(404)),
+    (
+        "GET",
+        "/collection/rounds/{collection_round}/units/{township_unit}/",
+        None,
+        logged_in(403, admin=200, office=200, reporter=200, other_office=404, other_reporter=404),
+    ),
+    # A negative value: the form comes back with its errors, nothing is written.
+    (
+        "POST",
+        "/collection/rounds/{collection_round}/units/{township_unit}/",
+        {"value_lectures": "-1"},
+        logged_in(403, admin=200, office=200, reporter=200, other_office=404, other_reporter=404),
+    ),
+    (
+        "GET",
+        "/collection/rounds/{collection_round}/units/{county_unit}/",
+        None,
+        logged_in(403, admin=200, office=200, other_office=404, other_reporter=404),
+    ),
+    # A unit the task does not ask.
+    (
+        "GET",
+        "/collection/rounds/{collection_round}/units/{other_township_unit}/",
+        None,
+        logged_in(404),
+    ),
+    ("GET", "/collection/forms/", None, logged_in(200)),
+    # Dashboard, timeline, ledger pages (issue 5). Writers of the world's campaign: the
+    # admin, the prefecture office, the township's reporter; the editor, reviewer,
+    # approver and observer read only.
+    ("GET", "/dashboard/", None, logged_in(200)),
+    # Quick entry goes straight to the only campaign one may file for, else lists them.
+    (
+        "GET",
+        "/entry/",
+        None,
+        logged_in(200, reporter=302, other_office=302, other_reporter=302),
+    ),
+    (
+        "GET",
+        "/campaigns/{campaign}/schedule/",
+        None,
+        logged_in(200, other_office=404, other_reporter=404),
+    ),
+    ("GET", "/campaigns/{other_campaign}/schedule/", None, logged_in(200, reporter=404)),
+    (
+        "GET",
+        "/campaigns/{campaign}/ledger/event/",
+        None,
+        logged_in(200, other_office=404, other_reporter=404),
+    ),
+    ("GET", "/campaigns/{other_campaign}/ledger/output/", None, logged_in(200, reporter=404)),
+    ("GET", "/campaigns/999999/ledger/event/", None, logged_in(404)),
+    (
+        "GET",
+        "/campaigns/{campaign}/ledger/event/new/",
+        None,
+        logged_in(403, admin=200, office=200, reporter=200, other_office=404, other_reporter=404),
+    ),
+    # A blank form: shown again with its errors, nothing written.
+    (
+        "POST",
+        "/campaigns/{campaign}/ledger/event/new/",
+        {},
+        logged_in(403, admin=200, office=200, reporter=200, other_office=404, other_reporter=404),
+    ),
+    (
+        "GET",
+        "/campaigns/{other_campaign}/ledger/figure/new/",
+        None,
+        logged_in(403, admin=200, office=200, other_office=200, other_reporter=200, reporter=404),
+    ),
+    (
+        "GET",
+        "/campaigns/{campaign}/ledger/material/export/",
+        None,
+        logged_in(200, other_office=404, other_reporter=404),
+    ),
+    (
+        "GET",
+        "/campaigns/{campaign}/ledger/event/{township_event}/",
+        None,
+        logged_in(200, other_office=404, other_reporter=404),
+    ),
+    # Another unit's record: not for the township's reporter.
+    (
+        "GET",
+        "/campaigns/{campaign}/ledger/event/{county_event}/",
+        None,
+        logged_in(200, reporter=404, other_office=404, other_reporter=404),
+    ),
+    (
+        "GET",
+        "/campaigns/{other_campaign}/ledger/event/{other_event}/",
+        None,
+        logged_in(200, reporter=404),
+    ),
+    # A record under another campaign's address, and a record of another kind.
+    ("GET", "/campaigns/{campaign}/ledger/event/{other_event}/", None, logged_in(404)),
+    ("GET", "/campaigns/{campaign}/ledger/output/{township_event}/", None, logged_in(404)),
+    (
+        "GET",
+        "/campaigns/{campaign}/import/",
+        None,
+        logged_in(403, admin=200, office=200, reporter=200, other_office=404, other_reporter=404),
+    ),
+    # No file: the form comes back with its errors.
+    (
+        "POST",
+        "/campaigns/{campaign}/import/",
+        {"record_kind": "event"},
+        logged_in(403, admin=200, office=200, reporter=200, other_office=404, other_reporter=404),
+    ),
+    (
+        "GET",
+        "/campaigns/{campaign}/import/template/event.xlsx",
+        None,
+        logged_in(200, other_office=404, other_reporter=404),
+    ),
 ]
 
 # One test per URL, all roles in it (one world instead of ten); a failure lists every
@@ -103,9 +288,18 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture
+def ids(world) -> dict[str, int]:
+    return {
+        **{name: getattr(world, name).pk for name in WORLD_IDS},
+        **matrix_ids(world),
+        **matrix_records(world),
+    }
+
+
 @pytest.mark.parametrize(("method", "url", "data", "expected"), MATRIX)
-def test_permission_matrix(world, method, url, data, expected):
-    url = url.format_map({name: getattr(world, name).pk for name in WORLD_IDS})
+def test_permission_matrix(ids, world, method, url, data, expected):
+    url = url.format_map(ids)
     got = {}
     for role in ROLES:
         client = Client()

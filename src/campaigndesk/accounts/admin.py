@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 
 from campaigndesk.common.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 
-from .models import AuditEntry, OfficeSettings, RoleGrant, User
+from .models import ApiToken, AuditEntry, OfficeSettings, RoleGrant, User
 
 # Roles are RoleGrant rows, not Django groups; an editable Group page would be a way round
 # the read-only admin that nothing in Campaign Desk reads.
@@ -79,3 +79,21 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_filter = ["outcome", "object_type"]
     search_fields = ["action", "actor_label", "object_repr", "object_id", "region_path"]
     date_hierarchy = "at"
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    ]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "user__username", "prefix"]
+    list_select_related = ["user"]
+    # Never the hash: it is all a stolen database would need to check a guessed secret.
+    fields = ["user", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"]

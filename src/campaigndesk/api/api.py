@@ -1,16 +1,34 @@
-"""The typed JSON API (django-ninja, OpenAPI at /api/v1/docs) over the same services and
-selectors as the pages. Domain errors become HTTP answers here, in one place."""
+"""The typed JSON API (django-ninja, docs at /api/v1/docs, schema at /api/openapi.json) over
+the same services and selectors as the pages. Domain errors become HTTP answers here, in one
+place."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import django_auth
 
-from campaigndesk.common.errors import DomainError, Forbidden, ImportRejected, NotFound
+from campaigndesk.common.errors import (
+    DomainError,
+    FieldError,
+    Forbidden,
+    ImportRejected,
+    NotFound,
+)
 
-from . import accounts, campaigns, indicators, regions, units
+from . import (
+    accounts,
+    campaigns,
+    collection,
+    imports,
+    indicators,
+    ledger,
+    records,
+    regions,
+    rollups,
+    units,
+)
+from .auth import BearerToken, TokenRejected, signed_in, token_message, unauthorized
 from .refs import InvalidInput
 
 
@@ -24,13 +42,17 @@ api = CampaignDeskAPI(
     title="Campaign Desk API",
     version="1",
     description=(
-        "Session login (the same as the pages) with the CSRF token on every write. "
-        "Every answer is scoped to the signed-in user, as the pages are."
+        "Machine clients send `Authorization: Bearer <token>` (created with "
+        "`campaigndesk token create USERNAME --name NAME`) and need no CSRF token. Browsers "
+        "use their session login (the same as the pages) with the CSRF token on every write. "
+        "Every answer is scoped to the token's or the signed-in user, as the pages are. "
+        "Errors are JSON: `detail`, and for bad input `errors` naming each field."
     ),
     urls_namespace="api",
-    auth=django_auth,
-    # The docs and schema are for people who can sign in to use them.
-    docs_decorator=login_required,
+    # A bearer token first: a client that sends one is judged by it alone.
+    auth=[BearerToken(), django_auth],
+    # The docs and schema are for people (or clients) who can sign in to use them.
+    docs_decorator=signed_in,
 )
 
 api.add_router("", accounts.router)
@@ -38,6 +60,17 @@ api.add_router("", regions.router)
 api.add_router("", units.router)
 api.add_router("", campaigns.router)
 api.add_router("", indicators.router)
+api.add_router("", records.router)
+api.add_router("", rollups.router)
+api.add_router("", ledger.router)
+api.add_router("", imports.router)
+api.add_router("", collection.router)
+
+
+@signed_in
+def openapi_schema(request: HttpRequest) -> HttpResponse:
+    """The same OpenAPI document as /api/v1/openapi.json, at the address the issue names."""
+    return api.create_response(request, api.get_openapi_schema(), status=200)
 
 
 def _error(request: HttpRequest, status: int, detail: str, errors=None) -> HttpResponse:
@@ -67,9 +100,19 @@ def _invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
     return _error(request, 422, str(exc), [e.as_dict() for e in exc.errors])
 
 
+@api.exception_handler(FieldError)
+def _field_error(request: HttpRequest, exc: FieldError) -> HttpResponse:
+    return _error(request, 422, str(exc), [{"row": None, "field": exc.field, "message": str(exc)}])
+
+
 @api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return _error(request, 400, str(exc))
+
+
+@api.exception_handler(TokenRejected)
+def _token_rejected(request: HttpRequest, exc: TokenRejected) -> HttpResponse:
+    return unauthorized(token_message())
 
 
 @api.exception_handler(AuthenticationError)

@@ -68,8 +68,9 @@ def _kind_of(record_kind: str, record) -> str:
     return f"{record_kind}:{getattr(record, 'kind', '')}"
 
 
-def _contributions(record_kind: str, record) -> Iterable[tuple[str, Decimal, int]]:
-    """(indicator code, value, approximation rank) for each indicator the record feeds."""
+def _contributions(record_kind: str, record) -> Iterable[tuple[str | int, Decimal, int]]:
+    """(indicator code or id, value, approximation rank) for each indicator the record
+    feeds. Zero quantities feed nothing: a record of nothing done is no activity."""
     if record_kind == RecordKind.OUTPUT:
         assert isinstance(record, MediaOutput)
         yield OUTPUT_KIND_INDICATOR[record.kind], Decimal(1), 0
@@ -79,7 +80,8 @@ def _contributions(record_kind: str, record) -> Iterable[tuple[str, Decimal, int
             yield "views", Decimal(record.views), 0
     elif record_kind == RecordKind.MATERIAL:
         assert isinstance(record, MaterialRecord)
-        yield MATERIAL_KIND_INDICATOR[record.kind], Decimal(record.quantity), 0
+        if record.quantity:
+            yield MATERIAL_KIND_INDICATOR[record.kind], Decimal(record.quantity), 0
         if record.area_m2:
             yield "material_area", Decimal(record.area_m2), 0
     elif record_kind == RecordKind.EVENT:
@@ -90,7 +92,9 @@ def _contributions(record_kind: str, record) -> Iterable[tuple[str, Decimal, int
             yield "event_participants", Decimal(record.participants), 0
     elif record_kind == RecordKind.FIGURE:
         assert isinstance(record, FigureRecord)
-        yield record.indicator.code, Decimal(record.value), APPROX_RANK[record.approx or ""]
+        # A figure names its indicator itself (perhaps one added after the cache was
+        # filled); a snapshot of 0 is still the latest snapshot, so it always counts.
+        yield record.indicator_id, Decimal(record.value), APPROX_RANK[record.approx or ""]
     else:  # pragma: no cover - guarded by RecordKind
         raise ValueError(record_kind)
 
@@ -123,8 +127,13 @@ def build_facts(
         **codes,
     }
     return [
-        Fact(indicator_id=indicators[code].pk, value=value, approx_rank=rank, **common)
-        for code, value, rank in _contributions(record_kind, record)
+        Fact(
+            indicator_id=indicator if isinstance(indicator, int) else indicators[indicator].pk,
+            value=value,
+            approx_rank=rank,
+            **common,
+        )
+        for indicator, value, rank in _contributions(record_kind, record)
     ]
 
 
@@ -150,4 +159,5 @@ def replace_facts(
 
 
 def delete_facts(record_kind: str, record_ids: Iterable[int]) -> None:
+    """Delete the facts of the records (call inside their transaction)."""
     Fact.objects.filter(record_kind=record_kind, record_id__in=list(record_ids)).delete()

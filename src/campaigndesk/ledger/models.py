@@ -485,3 +485,79 @@ class Fact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id}={self.value} ({self.record_kind}:{self.record_id})"
+
+
+# --- Imports and exports (ledger/io) ------------------------------------------------------
+
+
+class ImportedUpdate(models.Model):
+    """A record an import changed through its external id, as it was before, so that
+    undoing the batch can put it back (records the batch created are simply deleted)."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="updates")
+    record_kind = models.CharField(max_length=10, choices=RecordKind.choices)
+    record_id = models.PositiveBigIntegerField()
+    before = models.JSONField()
+    # The record's updated_at as the import left it: an undo refuses to overwrite a record
+    # that was changed again since.
+    written_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("record updated by an import")
+        verbose_name_plural = _("records updated by imports")
+        indexes = [models.Index(fields=["batch", "record_id"], name="importedupdate_batch")]
+
+    def __str__(self) -> str:
+        return f"{self.record_kind}:{self.record_id}"
+
+
+class ExportTemplate(models.Model):
+    """A superior office's own Excel workbook and a saved mapping of indicators to its
+    cells: filling it writes rollup figures into a copy, keeping its formatting.
+
+    ``mapping`` is a list of {"cell": "Sheet1!C5", "indicator": code, "filters": {...},
+    "group": {dimension: value}} entries (see ledger/io/mapping.py)."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="export_templates",
+    )
+    office_unit = models.ForeignKey(
+        "regions.Unit",
+        verbose_name=_("office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The campaign's or the office's region path, for scoping.
+    region_path = PathField(_("region path"))
+    name = models.CharField(_("name"), max_length=150)
+    filename = models.CharField(_("file"), max_length=255)
+    workbook = models.BinaryField(_("workbook"))
+    sha256 = models.CharField(max_length=64)
+    mapping = models.JSONField(_("mapping"), default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("export template")
+        verbose_name_plural = _("export templates")
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(campaign__isnull=False) | Q(office_unit__isnull=False),
+                name="exporttemplate_has_owner",
+            )
+        ]
+        indexes = [models.Index(fields=["region_path"], name="exporttemplate_path")]
+
+    def __str__(self) -> str:
+        return self.name

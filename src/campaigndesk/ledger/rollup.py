@@ -8,20 +8,24 @@ API show comes from ``rollup``. Each indicator aggregates its own way:
   the same date the one on the widest region, then the newest record), never added up;
 - distinct: the number of different counties / townships / villages / units with any
   activity (any fact) in the group;
-- ratio: numerator over denominator (both summed in the group), in percent.
+- ratio: numerator over denominator in percent, each aggregated its own way in the group
+  (both are sums for the seeded rates); no rate where either part has no fact.
 
 Approximation carries: a total is "about" when any part is about/under, otherwise "more"
-(余) when any part is more/at-least, otherwise exact.
+(余) when any part is more/at-least, otherwise exact; a latest snapshot is as exact as the
+winning figure, a rate as its least exact part. Values are rounded once, at the end, half
+up as a spreadsheet rounds: whole numbers stay whole, fractions keep two places, rates
+are given to 0.01 %.
 """
 
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
-from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
+from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber, TruncDay, TruncMonth, TruncWeek
 from django.utils.translation import gettext as _
 
 from campaigndesk.accounts.scoping import visible_q
@@ -29,7 +33,7 @@ from campaigndesk.common.errors import DomainError
 from campaigndesk.regions.models import Region, Unit
 from campaigndesk.regions.paths import subtree_q
 
-from .models import RANK_APPROX, Aggregation, Approx, Fact, Indicator
+from .models import APPROX_RANK, RANK_APPROX, Aggregation, Approx, Fact, Indicator
 
 # Dimensions a rollup can group by, and the fact column behind each.
 DIMENSIONS: dict[str, str] = {
@@ -160,7 +164,9 @@ def _group_key(values: dict, columns: list[str]) -> tuple:
 
 
 def _normalise_period(value):
-    # TruncDay & co. give datetimes on some backends and dates on others.
+    # Facts hold local calendar dates, so truncating one never needs a time zone; but a
+    # backend may hand the truncated date back as a timestamp (midnight of that date, in
+    # the time zone it was cast in): its date part is the period.
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
@@ -183,29 +189,26 @@ def rollup(
     ``filters``, grouped by ``group_by`` (see DIMENSIONS) and, with ``series`` ("day",
     "week", "month"), as a time series. With grouping, an ungrouped total row per indicator
     is included too unless ``include_total`` is false. Raises DomainError for an unknown
-    dimension, series or indicator code."""
+    dimension, series or indicator code. The number of queries does not depend on the
+    number of facts (at most 1 + 3 per pass, two passes with grouping)."""
     filters = filters or RollupFilter()
-    group_by = tuple(group_by)
+    group_by = tuple(dict.fromkeys(group_by))
     wanted = _indicators(indicators)
-    base = _with_period(base_facts(actor=actor, campaign=campaign, filters=filters), series)
+    plain = base_facts(actor=actor, campaign=campaign, filters=filters)
+    base = _with_period(plain, series)
     columns = _columns(group_by, series)
     rows = _rows(base, wanted, columns)
     if columns and include_total:
-        rows = (
-            _rows(base_facts(actor=actor, campaign=campaign, filters=filters), wanted, []) + rows
-        )
+        rows = _rows(plain, wanted, []) + rows
     return Rollup(rows=rows, group_by=group_by, series=series)
 
 
 def _indicators(codes: Iterable[str] | None) -> list[Indicator]:
-    qs = Indicator.objects.select_related("numerator", "denominator").filter(is_active=True)
+    qs = Indicator.objects.select_related("numerator", "denominator")
     if codes is None:
-        return list(qs)
-    codes = list(codes)
-    found = {
-        i.code: i
-        for i in Indicator.objects.select_related("numerator", "denominator").filter(code__in=codes)
-    }
+        return list(qs.filter(is_active=True))
+    codes = list(dict.fromkeys(codes))  # each indicator once, in the order asked
+    found = {i.code: i for i in qs.filter(code__in=codes)}
     unknown = [c for c in codes if c not in found]
     if unknown:
         raise DomainError(_("Unknown indicator: %(codes)s") % {"codes": ", ".join(unknown)})
@@ -213,23 +216,28 @@ def _indicators(codes: Iterable[str] | None) -> list[Indicator]:
 
 
 def _rows(base: QuerySet[Fact], wanted: list[Indicator], columns: list[str]) -> list[RollupRow]:
+    # Every indicator asked for, and the parts of every ratio asked for, aggregate their
+    # own way on unrounded values; only the indicators asked for are returned.
+    needed: dict[int, Indicator] = {i.pk: i for i in wanted if i.aggregation != Aggregation.RATIO}
+    ratios = [i for i in wanted if i.aggregation == Aggregation.RATIO]
+    for ratio in ratios:
+        for part in (ratio.numerator, ratio.denominator):
+            if part.aggregation != Aggregation.RATIO:
+                needed.setdefault(part.pk, part)
     by_aggregation: dict[str, list[Indicator]] = defaultdict(list)
-    for indicator in wanted:
+    for indicator in needed.values():
         by_aggregation[indicator.aggregation].append(indicator)
-    sums_needed = {i.pk: i for i in by_aggregation[Aggregation.SUM]}
-    for ratio in by_aggregation[Aggregation.RATIO]:
-        sums_needed.setdefault(ratio.numerator_id, ratio.numerator)
-        sums_needed.setdefault(ratio.denominator_id, ratio.denominator)
-    sums = _sum_rows(base, sums_needed, columns)
-    rows: list[RollupRow] = [
-        row
-        for row in sums
-        if row.indicator.aggregation == Aggregation.SUM
-        and row.indicator in by_aggregation[Aggregation.SUM]
-    ]
-    rows += _latest_rows(base, by_aggregation[Aggregation.LATEST], columns)
-    rows += _distinct_rows(base, by_aggregation[Aggregation.DISTINCT], columns)
-    rows += _ratio_rows(sums, by_aggregation[Aggregation.RATIO])
+    computed = (
+        _sum_rows(base, by_aggregation[Aggregation.SUM], columns)
+        + _latest_rows(base, by_aggregation[Aggregation.LATEST], columns)
+        + _distinct_rows(base, by_aggregation[Aggregation.DISTINCT], columns)
+    )
+    asked = {indicator.pk for indicator in wanted}
+    rows = [row for row in computed if row.indicator.pk in asked]
+    for row in rows:
+        row.value = _decimal(row.value)
+    # Ratios are computed from the unrounded parts and rounded to 0.01 themselves.
+    rows += _ratio_rows(computed, ratios)
     order = {indicator.pk: index for index, indicator in enumerate(wanted)}
     rows.sort(key=lambda r: (order[r.indicator.pk], _sortable(r.group)))
     return rows
@@ -239,20 +247,21 @@ def _sortable(group: dict) -> tuple:
     return tuple((v is None, str(v)) for v in group.values())
 
 
-def _sum_rows(base, indicators: dict[int, Indicator], columns: list[str]) -> list[RollupRow]:
+def _sum_rows(base, indicators: list[Indicator], columns: list[str]) -> list[RollupRow]:
     if not indicators:
         return []
+    by_pk = {i.pk: i for i in indicators}
     query = (
-        base.filter(indicator_id__in=list(indicators))
+        base.filter(indicator_id__in=list(by_pk))
         .values("indicator_id", *columns)
         .annotate(total=Sum("value"), rank=Max("approx_rank"), parts=Count("id"))
         .order_by()
     )
     return [
         RollupRow(
-            indicator=indicators[values["indicator_id"]],
+            indicator=by_pk[values["indicator_id"]],
             group=_group_dict(_group_key(values, columns), columns),
-            value=_decimal(values["total"]),
+            value=_number(values["total"]),
             approx=RANK_APPROX[values["rank"] or 0],
             parts=values["parts"],
         )
@@ -264,91 +273,107 @@ def _latest_rows(base, indicators: list[Indicator], columns: list[str]) -> list[
     if not indicators:
         return []
     by_pk = {i.pk: i for i in indicators}
-    # Snapshots are few (figures, not activity records); pick the winner of each group
-    # in order: latest date, then the widest region, then the newest record.
-    facts = (
+    # The winner of each group, ranked in the database (one row per group comes back):
+    # the latest date, then the widest region, then the newest record.
+    partition = [F("indicator_id"), *(F(column) for column in columns)]
+    winners = (
         base.filter(indicator_id__in=list(by_pk))
-        .values("indicator_id", "value", "approx_rank", *columns)
-        .order_by("indicator_id", "-date", "region_depth", "-record_id")
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=partition,
+                order_by=[F("date").desc(), F("region_depth").asc(), F("record_id").desc()],
+            ),
+            snapshots=Window(Count("id"), partition_by=partition),
+        )
+        .filter(place=1)
+        .values("indicator_id", "value", "approx_rank", "snapshots", *columns)
+        .order_by()
     )
-    winners: dict[tuple, RollupRow] = {}
-    counts: dict[tuple, int] = defaultdict(int)
-    for values in facts:
-        key = (values["indicator_id"], _group_key(values, columns))
-        counts[key] += 1
-        if key not in winners:
-            winners[key] = RollupRow(
-                indicator=by_pk[values["indicator_id"]],
-                group=_group_dict(key[1], columns),
-                value=_decimal(values["value"]),
-                approx=RANK_APPROX[values["approx_rank"]],
-            )
-    for key, row in winners.items():
-        row.parts = counts[key]
-    return list(winners.values())
+    return [
+        RollupRow(
+            indicator=by_pk[values["indicator_id"]],
+            group=_group_dict(_group_key(values, columns), columns),
+            value=_number(values["value"]),
+            approx=RANK_APPROX[values["approx_rank"] or 0],
+            parts=values["snapshots"],
+        )
+        for values in winners
+    ]
 
 
 def _distinct_rows(base, indicators: list[Indicator], columns: list[str]) -> list[RollupRow]:
-    rows = []
+    if not indicators:
+        return []
+    # One query for all of them: a region code is blank on facts above that level.
+    counts = {}
     for indicator in indicators:
         column = DISTINCT_COLUMN[indicator.distinct_of]
-        query = base.exclude(**{column: ""}) if column.endswith("_code") else base
-        if columns:
-            groups = query.values(*columns).annotate(n=Count(column, distinct=True)).order_by()
-        else:
-            groups = [query.aggregate(n=Count(column, distinct=True))]
-        for values in groups:
-            if values["n"]:
+        blank = ~Q(**{column: ""}) if column.endswith("_code") else None
+        counts[f"n{indicator.pk}"] = Count(column, filter=blank, distinct=True)
+    if columns:
+        results = list(base.values(*columns).annotate(**counts).order_by())
+    else:
+        results = [base.aggregate(**counts)]
+    rows = []
+    for indicator in indicators:
+        for values in results:
+            n = values[f"n{indicator.pk}"]
+            if n:
                 rows.append(
                     RollupRow(
                         indicator=indicator,
                         group=_group_dict(_group_key(values, columns), columns),
-                        value=Decimal(values["n"]),
-                        parts=values["n"],
+                        value=Decimal(n),
+                        parts=n,
                     )
                 )
     return rows
 
 
-def _ratio_rows(sums: list[RollupRow], indicators: list[Indicator]) -> list[RollupRow]:
+def _ratio_rows(parts: list[RollupRow], indicators: list[Indicator]) -> list[RollupRow]:
+    """Numerator over denominator in percent, per group where both have facts (a group
+    without a numerator has no rate rather than 0 %); approximation carries from both."""
     if not indicators:
         return []
-    by_key = {(row.indicator.pk, tuple(row.group.items())): row for row in sums}
-    groups = {tuple(row.group.items()) for row in sums}
+    by_key = {(row.indicator.pk, tuple(row.group.items())): row for row in parts}
+    groups = dict.fromkeys(tuple(row.group.items()) for row in parts)
     rows = []
     for ratio in indicators:
         for group in groups:
             numerator = by_key.get((ratio.numerator_id, group))
             denominator = by_key.get((ratio.denominator_id, group))
-            if denominator is None or not denominator.value:
+            if numerator is None or denominator is None or not denominator.value:
                 continue
-            top = numerator.value if numerator is not None else Decimal(0)
-            rank = max(_rank(denominator.approx), _rank(numerator.approx) if numerator else 0)
+            value = numerator.value * 100 / denominator.value
             rows.append(
                 RollupRow(
                     indicator=ratio,
                     group=dict(group),
-                    value=(top * 100 / denominator.value).quantize(Decimal("0.01")),
-                    approx=RANK_APPROX[rank],
-                    parts=denominator.parts + (numerator.parts if numerator else 0),
+                    value=value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+                    approx=RANK_APPROX[max(_rank(numerator.approx), _rank(denominator.approx))],
+                    parts=numerator.parts + denominator.parts,
                 )
             )
     return rows
 
 
 def _rank(approx: str) -> int:
-    from .models import APPROX_RANK
-
     return APPROX_RANK[approx]
 
 
-def _decimal(value) -> Decimal | None:
+def _number(value) -> Decimal | None:
     if value is None:
         return None
-    value = value if isinstance(value, Decimal) else Decimal(str(value))
-    # Counts are whole numbers; keep fractions (areas) to two places, drop float noise.
-    return (
-        value.quantize(Decimal(1))
-        if value == value.to_integral_value()
-        else value.quantize(Decimal("0.01"))
-    )
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _decimal(value) -> Decimal | None:
+    """A figure as shown: whole numbers whole, fractions (areas) to two places, rounded
+    half up as a spreadsheet does (no float noise from the database either)."""
+    value = _number(value)
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

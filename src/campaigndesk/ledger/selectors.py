@@ -1,7 +1,7 @@
 """Reads of the ledger: record lists, single records, coverage. Totals come from
 ``rollup`` (re-exported here) and nowhere else."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -10,7 +10,7 @@ from campaigndesk.accounts.scoping import visible_q
 from campaigndesk.campaigns.models import Campaign
 from campaigndesk.common.errors import DomainError, NotFound
 from campaigndesk.regions.models import Region, RegionLevel
-from campaigndesk.regions.paths import subtree_q
+from campaigndesk.regions.paths import is_within, subtree_q
 
 from .facts import LEVEL_FIELD
 from .models import RECORD_MODELS, Evidence, Fact, PeriodLock, Record
@@ -57,14 +57,22 @@ def record_list(
         qs = qs.filter(date__lte=filters.date_to)
     if filters.as_of:
         qs = qs.filter(date__lte=filters.as_of)
-    if filters.kind and ":" in filters.kind and hasattr(model, "kind"):
-        qs = qs.filter(kind=filters.kind.split(":", 1)[1])
+    if filters.kind:
+        # "event" or "event:lecture", as in a rollup: another record kind matches nothing.
+        wanted_kind, _sep, own_kind = filters.kind.partition(":")
+        if wanted_kind != record_kind:
+            return model.objects.none()
+        if own_kind and hasattr(model, "kind"):
+            qs = qs.filter(kind=own_kind)
     if record_kind == "output":
         if filters.channel:
             qs = qs.filter(outlet__channel=filters.channel)
         if filters.outlet_level:
             qs = qs.filter(outlet__level=filters.outlet_level)
         qs = qs.select_related("outlet")
+    elif filters.channel or filters.outlet_level:
+        # Only media outputs have an outlet (a rollup filtered so counts nothing else).
+        return model.objects.none()
     if record_kind == "figure":
         qs = qs.select_related("indicator")
     return qs.select_related("unit", "region").order_by("-date", "-id")
@@ -93,10 +101,12 @@ def access_record(*, actor, record_kind: str, id: int) -> Record:
 
 
 def evidence_for(*, record_kind: str, record: Record) -> QuerySet[Evidence]:
+    """The evidence of a record (one the caller has already accessed), oldest first."""
     return Evidence.objects.filter(record_kind=record_kind, record_id=record.pk).order_by("id")
 
 
 def lock_list(*, campaign: Campaign) -> QuerySet[PeriodLock]:
+    """The campaign's locked (and reopened) periods, latest first."""
     return PeriodLock.objects.filter(campaign=campaign).order_by("-start")
 
 
@@ -128,14 +138,24 @@ def coverage(
     column = LEVEL_FIELD.get(level)
     if column is None:
         raise DomainError(_("Coverage is counted for counties, townships or villages."))
-    root_path = within.path if within is not None else campaign.region_path
+    # The campaign's scope, narrowed to ``within`` (a region above the campaign's region
+    # does not widen it; one beside it leaves nothing).
+    root_path = campaign.region_path
+    if within is not None and is_within(within.path, root_path):
+        root_path = within.path
+    elif within is not None and not is_within(root_path, within.path):
+        return Coverage(level=RegionLevel(level), active=[], inactive=[])
     regions = list(
         Region.objects.filter(subtree_q("path", root_path), level=level).order_by("path")
     )
-    facts: QuerySet[Fact] = base_facts(
-        actor=actor, campaign=campaign, filters=filters or RollupFilter(region=within)
+    if filters is None:
+        filters = RollupFilter()
+    if within is not None and filters.region is None:
+        filters = replace(filters, region=within)
+    facts: QuerySet[Fact] = base_facts(actor=actor, campaign=campaign, filters=filters)
+    active_codes = set(
+        facts.exclude(**{column: ""}).values_list(column, flat=True).distinct().order_by()
     )
-    active_codes = set(facts.exclude(**{column: ""}).values_list(column, flat=True).distinct())
     return Coverage(
         level=RegionLevel(level),
         active=[r for r in regions if r.code in active_codes],

@@ -8,8 +8,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.core.validators import URLValidator
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +20,7 @@ from campaigndesk.accounts.audit import audit_log, records_denials, snapshot
 from campaigndesk.accounts.models import Role
 from campaigndesk.accounts.scoping import can_manage, is_admin, require_manage
 from campaigndesk.campaigns.models import Campaign, ScheduleItem
-from campaigndesk.common.errors import DomainError, FieldError, Forbidden
+from campaigndesk.common.errors import DomainError, FieldError, Forbidden, NotFound
 from campaigndesk.regions.models import Outlet, Region, Unit
 from campaigndesk.regions.paths import is_within
 
@@ -57,14 +59,38 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
 }
 COMMON_FIELDS = ("unit", "region", "date", "schedule_item", "note", "external_id")
 
+# Foreign keys a service accepts, and the model each must be an instance of.
+REFERENCES: dict[str, type[models.Model]] = {
+    "unit": Unit,
+    "region": Region,
+    "outlet": Outlet,
+    "indicator": Indicator,
+    "schedule_item": ScheduleItem,
+}
+# What an output is recognised by when looking for duplicates.
+OUTPUT_IDENTITY = ("outlet_id", "title", "date", "url")
+# Counts feed facts (numeric(20, 4)): keep them below what a fact can hold.
+MAX_COUNT = {"PositiveIntegerField": 2_147_483_647, "PositiveBigIntegerField": 10**16 - 1}
+
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_TYPES = {
     b"\xff\xd8\xff": "jpg",
-    b"\x89PNG": "png",
-    b"GIF8": "gif",
-    b"RIFF": "webp",
-    b"%PDF": "pdf",
+    b"\x89PNG\r\n\x1a\n": "png",
+    b"GIF87a": "gif",
+    b"GIF89a": "gif",
+    b"%PDF-": "pdf",
 }
+
+
+def _evidence_type(data: bytes) -> str | None:
+    """The file type by its leading bytes (not by its name), or None if not accepted."""
+    for magic, name in EVIDENCE_TYPES.items():
+        if data.startswith(magic):
+            return name
+    # RIFF is a container (WAV and AVI too): only a WebP picture will do.
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    return None
 
 
 @dataclass
@@ -80,7 +106,7 @@ def can_write_unit(actor, unit: Unit) -> bool:
     unit in its subtree for an office; anything for an administrator."""
     if is_admin(actor):
         return True
-    if actor is None or not actor.is_authenticated:
+    if actor is None or not actor.is_authenticated or not getattr(actor, "is_active", True):
         return False
     if actor.has_role(Role.REPORTER) and actor.unit_id == unit.pk:
         return True
@@ -147,8 +173,7 @@ class RecordWriter:
     def check_date(self, date) -> datetime.date:
         if not isinstance(date, datetime.date):
             raise FieldError("date", _("A date is required."))
-        if isinstance(date, datetime.datetime):
-            date = date.date()
+        date = _local_date(date)
         campaign = self.campaign
         if not campaign.start_date <= date <= campaign.end_date:
             raise FieldError(
@@ -169,43 +194,52 @@ class RecordWriter:
         unknown = sorted(set(values) - allowed)
         if unknown:
             raise FieldError(unknown[0], _("Unknown field."))
+        for name, value in values.items():
+            # Checked before assigning: Django refuses a wrong type with a bare ValueError.
+            expected = REFERENCES.get(name)
+            if expected is not None and value is not None and not isinstance(value, expected):
+                raise FieldError(name, _reference_message(name))
         record = instance if instance is not None else model(campaign=self.campaign)
         for name, value in values.items():
             setattr(record, name, value)
-        unit = values.get("unit", getattr(record, "unit", None) if record.unit_id else None)
-        if not isinstance(unit, Unit):
-            raise FieldError("unit", _("A unit is required."))
+        unit = record.unit if record.unit_id else None
+        if unit is None:
+            raise FieldError("unit", _reference_message("unit"))
         self.check_unit(unit)
-        region = values.get("region") or (record.region if record.region_id else unit.region)
-        if not isinstance(region, Region):
-            raise FieldError("region", _("A region is required."))
+        if not record.region_id:  # none given (or None): where the unit is
+            record.region = unit.region
+        region = record.region
         self.check_region(region)
-        record.unit, record.region = unit, region
         record.region_path, record.unit_region_path = region.path, unit.region_path
-        record.date = self.check_date(values.get("date", record.date))
+        record.date = self.check_date(record.date)
         self.check_unlocked(record.date)
-        schedule_item = record.schedule_item if record.schedule_item_id else None
-        if schedule_item is not None and (
-            not isinstance(schedule_item, ScheduleItem)
-            or schedule_item.campaign_id != self.campaign.pk
-        ):
-            raise FieldError("schedule_item", _("The schedule item is not in this campaign."))
+        if record.schedule_item_id and record.schedule_item.campaign_id != self.campaign.pk:
+            raise FieldError("schedule_item", _reference_message("schedule_item"))
+        _clean_text(record, values)
         getattr(self, f"_check_{kind}")(record)
         return record
 
     def _check_output(self, record: MediaOutput) -> None:
-        if not isinstance(getattr(record, "outlet", None), Outlet):
-            raise FieldError("outlet", _("An outlet is required."))
+        if not record.outlet_id:
+            raise FieldError("outlet", _reference_message("outlet"))
         _choice(record, "kind", MediaOutput.Kind)
-        record.title = " ".join((record.title or "").split())
+        record.title = " ".join(record.title.split())
         if not record.title:
             raise FieldError("title", _("A title is required."))
         for name in ("views", "audience"):
             _non_negative_int(record, name, optional=True)
-        record.url = (record.url or "").strip()
+        if record.url:
+            try:
+                URLValidator(schemes=["http", "https"])(record.url)
+            except ValidationError:
+                raise FieldError(
+                    "url", _("Not a web link: %(value)s") % {"value": record.url}
+                ) from None
 
     def _check_material(self, record: MaterialRecord) -> None:
         _choice(record, "kind", MaterialRecord.Kind)
+        if record.quantity in (None, ""):
+            raise FieldError("quantity", _("A quantity is required."))
         record.quantity = _decimal(record, "quantity")
         if record.area_m2 not in (None, ""):
             record.area_m2 = _decimal(record, "area_m2")
@@ -221,21 +255,29 @@ class RecordWriter:
             raise FieldError("participants", _("Participants need at least one session to attend."))
 
     def _check_figure(self, record: FigureRecord) -> None:
-        indicator = getattr(record, "indicator", None) if record.indicator_id else None
-        if not isinstance(indicator, Indicator):
-            raise FieldError("indicator", _("An indicator is required."))
+        if not record.indicator_id:
+            raise FieldError("indicator", _reference_message("indicator"))
+        indicator = record.indicator
         if indicator.aggregation in (Aggregation.DISTINCT, Aggregation.RATIO):
             raise FieldError(
                 "indicator",
                 _("%(name)s is computed from the ledger; it cannot be entered as a figure.")
                 % {"name": indicator.name},
             )
+        if record.value in (None, ""):
+            raise FieldError("value", _("A value is required."))
         record.value = _decimal(record, "value")
         if (record.approx or "") not in Approx.values:
             raise FieldError("approx", _("Unknown approximation."))
         record.approx = record.approx or ""
-        if record.period_start and record.period_start > record.date:
-            raise FieldError("period_start", _("The period starts after its end date."))
+        if record.period_start is not None:
+            if not isinstance(record.period_start, datetime.date):
+                raise FieldError(
+                    "period_start", _("Not a date: %(value)s") % {"value": record.period_start}
+                )
+            record.period_start = _local_date(record.period_start)
+            if record.period_start > record.date:
+                raise FieldError("period_start", _("The period starts after its end date."))
 
     # --- duplicates -----------------------------------------------------------------
 
@@ -277,13 +319,67 @@ class RecordWriter:
         replace_facts(kind, records, indicators=self.indicators, ancestors=self.ancestors)
 
 
+def _local_date(value: datetime.date) -> datetime.date:
+    """The calendar date of a date or datetime; an aware datetime is read in the local
+    time zone (20:00 UTC on 29 February is already 1 March in Yunnan)."""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.date()
+    return value
+
+
+def _check_record_kind(record_kind: str, record: Record) -> None:
+    # A wrong kind would read the record with another kind's fields and leave its facts.
+    if RECORD_MODELS.get(record_kind) is not type(record):
+        raise DomainError(_("Unknown record kind: %(kind)s") % {"kind": record_kind})
+
+
+def _reference_message(name: str) -> str:
+    return {
+        "unit": _("A unit is required."),
+        "region": _("A region is required."),
+        "outlet": _("An outlet is required."),
+        "indicator": _("An indicator is required."),
+        "schedule_item": _("The schedule item is not in this campaign."),
+    }[name]
+
+
+def _clean_text(record: Record, values: dict) -> None:
+    """Text fields given: None becomes "", numbers become text, surrounding spaces go, and
+    the length is checked here (PostgreSQL would refuse it, SQLite would keep it)."""
+    for name in values:
+        field = record._meta.get_field(name)
+        if not isinstance(field, (models.CharField, models.TextField)) or field.choices:
+            continue
+        value = getattr(record, name)
+        if value is None:
+            value = ""
+        elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+            value = str(value)
+        elif not isinstance(value, str):
+            raise FieldError(name, _("Not text: %(value)s") % {"value": value})
+        value = value.strip()
+        if field.max_length and len(value) > field.max_length:
+            raise FieldError(
+                name,
+                _("At most %(n)s characters, not %(len)s.")
+                % {"n": field.max_length, "len": len(value)},
+            )
+        setattr(record, name, value)
+
+
 def _choice(record, name: str, choices) -> None:
     if getattr(record, name) not in choices.values:
         raise FieldError(name, _("Unknown kind: %(value)s") % {"value": getattr(record, name)})
 
 
 def _decimal(record, name: str) -> Decimal:
+    """A non-negative number that fits the field exactly (no digit silently rounded away)."""
     value = getattr(record, name)
+    field = record._meta.get_field(name)
+    if isinstance(value, bool):
+        raise FieldError(name, _("Not a number: %(value)s") % {"value": value})
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
@@ -292,7 +388,12 @@ def _decimal(record, name: str) -> Decimal:
         raise FieldError(name, _("Not a number: %(value)s") % {"value": value})
     if number < 0:
         raise FieldError(name, _("Must not be negative."))
-    return number
+    if number >= Decimal(10) ** (field.max_digits - field.decimal_places):
+        raise FieldError(name, _("Too large: %(value)s") % {"value": value})
+    exact = number.quantize(Decimal(1).scaleb(-field.decimal_places))
+    if exact != number:
+        raise FieldError(name, _("At most %(n)s decimal places.") % {"n": field.decimal_places})
+    return exact
 
 
 def _non_negative_int(record, name: str, *, optional: bool = False) -> None:
@@ -300,14 +401,20 @@ def _non_negative_int(record, name: str, *, optional: bool = False) -> None:
     if value in (None, "") and optional:
         setattr(record, name, None)
         return
+    if isinstance(value, bool):
+        raise FieldError(name, _("Not a whole number: %(value)s") % {"value": value})
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise FieldError(name, _("Not a whole number: %(value)s") % {"value": value}) from None
     if number != value and str(number) != str(value).strip():
         raise FieldError(name, _("Not a whole number: %(value)s") % {"value": value})
     if number < 0:
         raise FieldError(name, _("Must not be negative."))
+    if number > MAX_COUNT.get(
+        record._meta.get_field(name).get_internal_type(), MAX_COUNT["PositiveIntegerField"]
+    ):
+        raise FieldError(name, _("Too large: %(value)s") % {"value": value})
     setattr(record, name, number)
 
 
@@ -352,25 +459,28 @@ def record_create(*, actor, campaign: Campaign, record_kind: str, **values) -> R
 @records_denials("ledger.record.update")
 def record_update(*, actor, record_kind: str, record: Record, **changes) -> RecordOutcome:
     """Change a record (the same checks as filing it, for its old and its new date and
-    unit) and rewrite its facts."""
+    unit) and rewrite its facts. An output whose link, outlet, title or date changes is
+    checked for duplicates again; otherwise its status (and the office's verdict) stays.
+    Raises NotFound for a record deleted meanwhile."""
+    _check_record_kind(record_kind, record)
     campaign = Campaign.objects.get(pk=record.campaign_id)
     writer = RecordWriter(actor=actor, campaign=campaign)
     with transaction.atomic():
-        fresh = type(record).objects.select_for_update().get(pk=record.pk)
+        fresh = _locked_copy(record)
         writer.check_unit(fresh.unit)
         writer.check_unlocked(fresh.date)
         before = snapshot(fresh)
+        identity = _identity(fresh) if record_kind == RecordKind.OUTPUT else None
         updated = writer.prepare(record_kind, changes, instance=fresh)
         warnings = []
-        if (
-            record_kind == RecordKind.OUTPUT
-            and updated.status == RecordStatus.ACTIVE
-            and (writer.duplicate_of(updated))
-        ):
-            updated.status = RecordStatus.DUPLICATE
-            warnings.append(
-                _("This looks like a duplicate; it counts once the office confirms it.")
-            )
+        if identity is not None and _identity(updated) != identity:
+            if writer.duplicate_of(updated):
+                updated.status = RecordStatus.DUPLICATE
+                warnings.append(
+                    _("This looks like a duplicate; it counts once the office confirms it.")
+                )
+            else:
+                updated.status = RecordStatus.ACTIVE
         updated.save()
         replace_facts(
             record_kind, [updated], indicators=writer.indicators, ancestors=writer.ancestors
@@ -379,50 +489,85 @@ def record_update(*, actor, record_kind: str, record: Record, **changes) -> Reco
     return RecordOutcome(record=updated, warnings=warnings)
 
 
+def _identity(record: MediaOutput) -> tuple:
+    return tuple(getattr(record, name) for name in OUTPUT_IDENTITY)
+
+
+def _locked_copy(record: Record) -> Record:
+    """The record as stored now, locked for the rest of the transaction."""
+    try:
+        return type(record).objects.select_for_update().get(pk=record.pk)
+    except type(record).DoesNotExist:
+        raise NotFound() from None
+
+
+def _delete(actor, record_kind: str, record: Record, extra: dict | None = None) -> None:
+    """Delete a (locked, checked) record with its facts and evidence; audit it."""
+    before = snapshot(record)
+    delete_facts(record_kind, [record.pk])
+    evidence = Evidence.objects.filter(record_kind=record_kind, record_id=record.pk)
+    files = [e.file for e in evidence if e.file]
+    evidence.delete()
+    audit_log(
+        actor=actor,
+        action=f"ledger.{record_kind}.deleted",
+        obj=record,
+        before=before,
+        region_path=record.region_path,
+        extra=extra,
+    )
+    record.delete()
+    for file in files:
+        # Files are not transactional: remove them only once the deletion is committed.
+        transaction.on_commit(lambda f=file: f.storage.delete(f.name))
+
+
 @records_denials("ledger.record.delete")
 def record_delete(*, actor, record_kind: str, record: Record) -> None:
-    """Delete a record, its facts and its evidence rows (not in a locked period)."""
+    """Delete a record, its facts and its evidence (not in a locked period). Raises
+    Forbidden when the actor may not file for its unit, FieldError when its period is
+    locked, NotFound when it is already gone."""
+    _check_record_kind(record_kind, record)
     campaign = Campaign.objects.get(pk=record.campaign_id)
     writer = RecordWriter(actor=actor, campaign=campaign)
-    writer.check_unit(record.unit)
     with transaction.atomic():
-        writer.check_unlocked(record.date)
-        before = snapshot(record)
-        delete_facts(record_kind, [record.pk])
-        Evidence.objects.filter(record_kind=record_kind, record_id=record.pk).delete()
-        record.delete()
-        audit_log(
-            actor=actor,
-            action=f"ledger.{record_kind}.deleted",
-            object_type=record._meta.label_lower,
-            object_repr=str(record),
-            before=before,
-            region_path=before["region_path"],
-        )
+        fresh = _locked_copy(record)
+        writer.check_unit(fresh.unit)
+        writer.check_unlocked(fresh.date)
+        _delete(actor, record_kind, fresh)
 
 
 @records_denials("ledger.output.duplicate_resolve")
 def output_duplicate_resolve(*, actor, record: MediaOutput, is_duplicate: bool) -> None:
     """The office's verdict on a flagged output: a real duplicate is deleted; otherwise
-    the output starts to count."""
+    the output starts to count. Raises Forbidden for anyone but the office over its
+    region, DomainError when it is not flagged, FieldError when its period is locked."""
     require_manage(actor, region_path=record.region_path, what=str(record))
-    if record.status != RecordStatus.DUPLICATE:
-        raise DomainError(_("This output is not flagged as a duplicate."))
-    if is_duplicate:
-        record_delete(actor=actor, record_kind=RecordKind.OUTPUT, record=record)
-        return
+    campaign = Campaign.objects.get(pk=record.campaign_id)
+    writer = RecordWriter(actor=actor, campaign=campaign)
     with transaction.atomic():
-        record.status = RecordStatus.ACTIVE
-        record.save(update_fields=["status", "updated_at"])
-        replace_facts(RecordKind.OUTPUT, [record])
+        fresh = _locked_copy(record)
+        require_manage(actor, region_path=fresh.region_path, what=str(fresh))
+        if fresh.status != RecordStatus.DUPLICATE:
+            raise DomainError(_("This output is not flagged as a duplicate."))
+        writer.check_unlocked(fresh.date)
+        if is_duplicate:
+            _delete(actor, RecordKind.OUTPUT, fresh, extra={"verdict": "duplicate"})
+            return
+        fresh.status = RecordStatus.ACTIVE
+        fresh.save(update_fields=["status", "updated_at"])
+        replace_facts(
+            RecordKind.OUTPUT, [fresh], indicators=writer.indicators, ancestors=writer.ancestors
+        )
         _audit_record(
             actor,
             "duplicate_cleared",
             RecordKind.OUTPUT,
-            record,
+            fresh,
             before={"status": RecordStatus.DUPLICATE},
-            after={"status": record.status},
+            after={"status": fresh.status},
         )
+    record.status = fresh.status
 
 
 # --- evidence ---------------------------------------------------------------------------
@@ -432,19 +577,22 @@ def output_duplicate_resolve(*, actor, record: MediaOutput, is_duplicate: bool) 
 def evidence_add(
     *, actor, record_kind: str, record: Record, data: bytes, filename: str, evidence_kind: str
 ) -> Evidence:
-    """Attach a photo, sign-in sheet or screenshot (JPEG, PNG, GIF, WebP or PDF, at most
-    10 MB) to a record. Raises FieldError for another type or a larger file."""
+    """Attach a photo, sign-in sheet or screenshot (JPEG, PNG, GIF, WebP or PDF, told by
+    its content, at most 10 MB) to a record. Raises Forbidden unless the actor may file
+    for the record's unit; FieldError for another type, an empty or a larger file."""
+    _check_record_kind(record_kind, record)
     campaign = Campaign.objects.get(pk=record.campaign_id)
     RecordWriter(actor=actor, campaign=campaign).check_unit(record.unit)
     if evidence_kind not in Evidence.Kind.values:
         raise FieldError("kind", _("Unknown kind: %(value)s") % {"value": evidence_kind})
     if len(data) > EVIDENCE_MAX_BYTES:
         raise FieldError("file", _("The file is larger than 10 MB."))
-    if not any(data.startswith(magic) for magic in EVIDENCE_TYPES):
+    if _evidence_type(data) is None:
         raise FieldError(
             "file", _("Only photos (JPEG, PNG, GIF, WebP) and PDF files are accepted.")
         )
     digest = hashlib.sha256(data).hexdigest()
+    name = (filename or "evidence").replace("\\", "/").rsplit("/", 1)[-1]
     with transaction.atomic():
         evidence = Evidence(
             record_kind=record_kind,
@@ -452,20 +600,24 @@ def evidence_add(
             campaign=campaign,
             region_path=record.region_path,
             kind=evidence_kind,
-            original_name=filename[:255],
+            original_name=name[:255],
             sha256=digest,
             size=len(data),
             uploaded_by=actor if getattr(actor, "pk", None) else None,
         )
-        evidence.file.save(f"{digest[:16]}-{filename[-80:]}", ContentFile(data), save=False)
-        evidence.save()
-        audit_log(
-            actor=actor,
-            action="ledger.evidence.added",
-            obj=evidence,
-            after=snapshot(evidence),
-            region_path=record.region_path,
-        )
+        evidence.file.save(f"{digest[:16]}-{name[-80:]}", ContentFile(data), save=False)
+        try:
+            evidence.save()
+            audit_log(
+                actor=actor,
+                action="ledger.evidence.added",
+                obj=evidence,
+                after=snapshot(evidence),
+                region_path=record.region_path,
+            )
+        except BaseException:
+            evidence.file.storage.delete(evidence.file.name)
+            raise
     return evidence
 
 

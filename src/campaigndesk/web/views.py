@@ -5,33 +5,23 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
 
 from campaigndesk.accounts import selectors as account_selectors
 from campaigndesk.campaigns import selectors as campaign_selectors
-from campaigndesk.campaigns.models import QuotaTarget
 from campaigndesk.common.errors import Forbidden, NotFound
 from campaigndesk.regions import selectors as region_selectors
+
+from . import dashboard as board
+from . import timeline as schedule_timeline
+from .ledger_views import can_file_in
+from .memory import remember_campaign, remembered_campaign
 
 AUDIT_PAGE_SIZE = 50
 UNIT_PAGE_SIZE = 100
 # Offered in the audit page's filter; any other prefix typed by hand works as well.
 AUDIT_ACTION_PREFIXES = ["accounts.", "accounts.login.", "regions.", "campaigns.", "ledger."]
-
-
-def quota_text(quota: QuotaTarget) -> str:
-    """A quota as people say it: "3 Information items per unit per month, due by day 5"."""
-    text = _("%(count)s %(kind)s per unit %(period)s") % {
-        "count": quota.count,
-        "kind": quota.get_item_kind_display(),
-        "period": quota.get_period_display(),
-    }
-    if quota.due_day:
-        text += ", " + _("due by day %(day)s of the next period") % {"day": quota.due_day}
-    else:
-        text += ", " + _("due by the last day of the period")
-    return text
 
 
 def _visible_unit_ids(actor, unit_ids: set[int]) -> set[int]:
@@ -63,9 +53,11 @@ def campaign(request: HttpRequest, id: int) -> HttpResponse:
         "campaign": obj,
         "schedule": schedule,
         "overdue_count": sum(1 for item in schedule if item.is_overdue),
-        "quotas": [(q, quota_text(q)) for q in obj.quota_targets.all()],
+        "targets": board.targets(actor=request.user, campaign=obj),
+        "can_write": can_file_in(request.user, obj),
         "visible_unit_ids": _visible_unit_ids(request.user, shown_units),
     }
+    remember_campaign(request, obj.pk)
     return render(request, "web/campaign.html", context)
 
 
@@ -84,11 +76,14 @@ def unit(request: HttpRequest, id: int) -> HttpResponse:
         raise Http404() from None
     schedule = list(campaign_selectors.schedule_for_unit(actor=request.user, unit=obj))
     shown_units = {u.pk for item in schedule for u in item.responsible_units.all()}
+    campaigns = list(campaign_selectors.unit_campaigns(actor=request.user, unit=obj))
     context = {
         "unit": obj,
-        "campaigns": campaign_selectors.unit_campaigns(actor=request.user, unit=obj),
+        "campaigns": campaigns,
         "schedule": schedule,
         "visible_unit_ids": _visible_unit_ids(request.user, shown_units),
+        "owes": board.unit_owes(actor=request.user, unit=obj, campaigns=campaigns),
+        "done": board.unit_done(actor=request.user, unit=obj, campaigns=campaigns),
     }
     return render(request, "web/unit.html", context)
 
@@ -108,3 +103,56 @@ def audit(request: HttpRequest) -> HttpResponse:
         "prefixes": AUDIT_ACTION_PREFIXES,
     }
     return render(request, "web/audit.html", context)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The campaign and region chosen (else the last campaign opened, else the newest),
+    with its figures as of today."""
+    campaigns = list(campaign_selectors.campaign_list(actor=request.user))
+    if not campaigns:
+        return render(request, "web/dashboard.html", {"campaigns": [], "board": None})
+    by_id = {c.pk: c for c in campaigns}
+    asked = request.GET.get("campaign", "").strip()
+    if asked:
+        campaign = by_id.get(int(asked)) if asked.isdigit() else None
+        if campaign is None:
+            raise Http404()
+    else:
+        campaign = by_id.get(remembered_campaign(request) or 0, campaigns[0])
+    remember_campaign(request, campaign.pk)
+    region = board.region_within(campaign, request.GET.get("region", "").strip())
+    data = board.build(actor=request.user, campaign=campaign, region=region)
+    context = {
+        "campaigns": campaigns,
+        "board": data,
+        "regions": [
+            (r.code, "　" * (r.level - campaign.region.level) + r.name, r.pk == region.pk)
+            for r in board.region_choices(campaign)
+        ],
+        "charts": {chart.id: chart.as_json() for chart in data.charts},
+    }
+    return render(request, "web/dashboard.html", context)
+
+
+@login_required
+def timeline(request: HttpRequest, id: int) -> HttpResponse:
+    """The schedule as a timeline by theme or by unit, today's line, overdue items marked."""
+    try:
+        obj = campaign_selectors.access_campaign(actor=request.user, id=id)
+    except NotFound:
+        raise Http404() from None
+    remember_campaign(request, obj.pk)
+    by = "unit" if request.GET.get("by") == "unit" else "theme"
+    today = timezone.localdate()
+    items = list(campaign_selectors.schedule_for_campaign(campaign=obj, today=today))
+    context = {
+        "campaign": obj,
+        "by": by,
+        "timeline": schedule_timeline.build(campaign=obj, items=items, by=by, today=today),
+        "schedule": items,
+        "visible_unit_ids": _visible_unit_ids(
+            request.user, {u.pk for item in items for u in item.responsible_units.all()}
+        ),
+    }
+    return render(request, "web/timeline.html", context)

@@ -1,0 +1,239 @@
+"""Import benchmarks: throughput of 100,000-row .csv and .xlsx files, and memory growth.
+
+- CSV: ``ledger_import`` against a bare bulk insert of the same rows already parsed
+  (``bulk_create`` of the records, and of the records with their facts), goal >= 0.5x;
+- xlsx: ``ledger_import`` against openpyxl's read-only parse of the same file alone,
+  goal >= 0.7x;
+- memory: the Python heap's peak (tracemalloc) importing 10,000 and 100,000 rows; the
+  growth between them, goal < 20 MB.
+
+Each import is undone afterwards, so the figures do not depend on what ran before.
+"""
+
+import datetime
+import os
+import tempfile
+import time
+import tracemalloc
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+
+from campaigndesk.accounts.scoping import SYSTEM
+from campaigndesk.campaigns.models import Campaign
+from campaigndesk.documents.textnorm import match_key
+from campaigndesk.ledger.facts import AncestorCache, IndicatorCache, replace_facts
+from campaigndesk.ledger.io.columns import columns_for
+from campaigndesk.ledger.io.imports import import_batch_undo, ledger_import
+from campaigndesk.ledger.models import MaterialRecord
+from campaigndesk.regions.models import Region, RegionLevel, Unit, UnitKind
+from campaigndesk.regions.paths import child_path
+
+Row = tuple[str, float, str, str]
+KINDS = ["横幅", "宣传单", "标语点位", "展板", "LED滚动标语"]
+KIND_CODES = ["banner", "leaflet", "slogan_site", "exhibition_board", "led_slogan"]
+
+
+def _region(code: str, name: str, level: int, parent: Region | None) -> Region:
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        region = Region.objects.create(
+            code=code,
+            name=name,
+            level=level,
+            parent=parent,
+            path=child_path(parent.path if parent else "", code),
+        )
+    return region
+
+
+def setup() -> tuple[Campaign, list[Unit], list[Region]]:
+    """A campaign over 楚雄市 with ten township units (the regions are made if the official
+    tree is not loaded)."""
+    province = _region("53", "云南省", RegionLevel.PROVINCE, None)
+    prefecture = _region("5323", "楚雄彝族自治州", RegionLevel.PREFECTURE, province)
+    county = _region("532301", "楚雄市", RegionLevel.COUNTY, prefecture)
+    townships = list(Region.objects.filter(parent=county, level=RegionLevel.TOWNSHIP)[:10])
+    for n in range(len(townships), 10):
+        townships.append(
+            _region(f"532301{n + 900:03d}", f"基准镇{n}", RegionLevel.TOWNSHIP, county)
+        )
+    units = []
+    for n, township in enumerate(townships):
+        name = f"基准导入单位{n}"
+        unit = Unit.objects.filter(name=name, region=township).first() or Unit.objects.create(
+            name=name,
+            kind=UnitKind.TOWNSHIP_COMMITTEE,
+            region=township,
+            region_path=township.path,
+            name_key=match_key(name),
+        )
+        units.append(unit)
+    lead = units[0]
+    campaign = Campaign.objects.filter(name="基准导入活动").first() or Campaign.objects.create(
+        name="基准导入活动",
+        start_date=datetime.date(2024, 1, 1),
+        end_date=datetime.date(2024, 12, 31),
+        lead_unit=lead,
+        region=county,
+        region_path=county.path,
+    )
+    return campaign, units, townships
+
+
+def rows(count: int, units: list[Unit]):
+    """Material rows: unit, region code (blank), date, kind, quantity, measure word, area,
+    sites."""
+    for n in range(count):
+        day = datetime.date(2024, 1, 1) + datetime.timedelta(days=n % 360)
+        area = f"{n % 97}.5" if n % 7 == 0 else ""
+        yield [
+            units[n % len(units)].name,
+            "",
+            day.isoformat(),
+            KINDS[n % len(KINDS)],
+            str(n % 500 + 1),
+            "件",
+            area,
+            "",
+        ]
+
+
+def write_csv(path: Path, count: int, units: list[Unit]) -> None:
+    header = [c.header for c in columns_for("material")][:8]
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        handle.write(",".join(header) + "\r\n")
+        for row in rows(count, units):
+            handle.write(",".join(row) + "\r\n")
+
+
+def write_xlsx(path: Path, count: int, units: list[Unit]) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("宣传品")
+    sheet.append([c.header for c in columns_for("material")][:8])
+    for row in rows(count, units):
+        sheet.append(
+            [
+                row[0],
+                None,
+                datetime.date.fromisoformat(row[2]),
+                row[3],
+                int(row[4]),
+                row[5],
+                float(row[6]) if row[6] else None,
+                None,
+            ]
+        )
+    workbook.save(path)
+
+
+def timed_import(campaign: Campaign, path: Path) -> tuple[float, int]:
+    start = time.perf_counter()
+    result = ledger_import(actor=SYSTEM, campaign=campaign, record_kind="material", source=path)
+    elapsed = time.perf_counter() - start
+    import_batch_undo(actor=SYSTEM, batch=result.batch)
+    return elapsed, result.created
+
+
+def bare_insert(campaign: Campaign, count: int, units: list[Unit], *, facts: bool) -> float:
+    """bulk_create of the same rows already parsed (no reading, no checks), rolled back."""
+    by_name = {u.name: u for u in units}
+    regions = {u.pk: u.region for u in units}
+    built = []
+    for row in rows(count, units):
+        unit = by_name[row[0]]
+        built.append(
+            MaterialRecord(
+                campaign=campaign,
+                unit=unit,
+                region=regions[unit.pk],
+                region_path=unit.region_path,
+                unit_region_path=unit.region_path,
+                date=datetime.date.fromisoformat(row[2]),
+                kind=KIND_CODES[KINDS.index(row[3])],
+                quantity=Decimal(row[4]),
+                measure_word=row[5],
+                area_m2=Decimal(row[6]) if row[6] else None,
+            )
+        )
+    start = time.perf_counter()
+    with transaction.atomic():
+        for index in range(0, len(built), 1000):
+            chunk = built[index : index + 1000]
+            MaterialRecord.objects.bulk_create(chunk, batch_size=1000)
+            if facts:
+                replace_facts(
+                    "material", chunk, indicators=IndicatorCache(), ancestors=AncestorCache()
+                )
+        elapsed = time.perf_counter() - start
+        transaction.set_rollback(True)
+    return elapsed
+
+
+def openpyxl_parse(path: Path) -> float:
+    from openpyxl import load_workbook
+
+    start = time.perf_counter()
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    sheet = workbook.worksheets[0]
+    sheet.reset_dimensions()
+    for _values in sheet.iter_rows(values_only=True):
+        pass
+    workbook.close()
+    return time.perf_counter() - start
+
+
+def heap_peak(campaign: Campaign, path: Path) -> float:
+    """The Python heap's peak while importing ``path``, in MB above the start."""
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    base = tracemalloc.get_traced_memory()[0]
+    result = ledger_import(actor=SYSTEM, campaign=campaign, record_kind="material", source=path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    import_batch_undo(actor=SYSTEM, batch=result.batch)
+    return (peak - base) / 1e6
+
+
+FULL_ROWS = 100_000
+
+
+def run(scale: float = 1.0, count: int | None = None) -> list[Row]:
+    """The import benchmarks on ``count`` rows (100,000 at scale 1.0; at least 100)."""
+    count = count if count is not None else max(round(FULL_ROWS * scale), 100)
+    campaign, units, _townships = setup()
+    out: list[Row] = []
+    with tempfile.TemporaryDirectory() as folder:
+        csv_path = Path(folder) / "materials.csv"
+        xlsx_path = Path(folder) / "materials.xlsx"
+        small_path = Path(folder) / "small.csv"
+        write_csv(csv_path, count, units)
+        write_xlsx(xlsx_path, count, units)
+        write_csv(small_path, count // 10, units)
+
+        elapsed, created = timed_import(campaign, csv_path)
+        csv_rate = created / elapsed
+        out.append((f"import {count:,}-row .csv", csv_rate, "rows/s", ""))
+        bare = bare_insert(campaign, count, units, facts=False)
+        out.append(("  bare bulk_create of the parsed rows", count / bare, "rows/s", ""))
+        out.append(("  import / bare insert", (count / elapsed) / (count / bare), "x", ">= 0.5"))
+        bare_facts = bare_insert(campaign, count, units, facts=True)
+        out.append(("  bare bulk_create of rows + facts", count / bare_facts, "rows/s", ""))
+        out.append(("  import / bare insert with facts", bare_facts / elapsed, "x", ""))
+
+        elapsed, created = timed_import(campaign, xlsx_path)
+        out.append((f"import {count:,}-row .xlsx", created / elapsed, "rows/s", ""))
+        parse = openpyxl_parse(xlsx_path)
+        out.append(("  openpyxl read-only parse alone", count / parse, "rows/s", ""))
+        out.append(("  import / parse", parse / elapsed, "x", ">= 0.7"))
+        out.append(("  files (csv, xlsx)", os.path.getsize(csv_path) / 1e6, "MB", ""))
+
+        small = heap_peak(campaign, small_path)
+        large = heap_peak(campaign, csv_path)
+        out.append((f"heap peak importing {count // 10:,} rows", small, "MB", ""))
+        out.append((f"heap peak importing {count:,} rows", large, "MB", ""))
+        out.append(("  growth", large - small, "MB", "< 20"))
+    return out

@@ -1,0 +1,61 @@
+"""What the import and export commands share: the acting user and a progress bar."""
+
+import time
+
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+
+from campaigndesk.accounts.models import User
+from campaigndesk.accounts.scoping import SYSTEM
+
+RECORD_KINDS = ("output", "material", "event", "figure")
+
+
+def actor_for(username: str | None):
+    """The user named by ``--as``, or the command-line operator (SYSTEM)."""
+    if not username:
+        return SYSTEM
+    user = User.objects.filter(username=username, is_active=True).select_related("unit").first()
+    if user is None:
+        raise CommandError(_("No active user is called %(name)s.") % {"name": username})
+    return user
+
+
+class ProgressBar:
+    """A plain progress line on stderr: redrawn in place on a terminal, otherwise a line
+    every few seconds (logs stay readable)."""
+
+    WIDTH = 30
+
+    def __init__(self, stream, *, label: str = ""):
+        self.stream = stream
+        self.label = label or _("rows")
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self.started = time.monotonic()
+        self.last = 0.0
+        self.drawn = False
+
+    def __call__(self, rows: int, fraction: float | None) -> None:
+        now = time.monotonic()
+        if now - self.last < (0.2 if self.tty else 5.0) and fraction != 1.0:
+            return
+        self.last = now
+        elapsed = max(now - self.started, 1e-6)
+        rate = rows / elapsed
+        if fraction is not None:
+            filled = int(self.WIDTH * fraction)
+            bar = "[" + "#" * filled + " " * (self.WIDTH - filled) + f"] {fraction:4.0%} "
+        else:
+            bar = ""
+        line = f"{bar}{rows:,} {self.label}, {rate:,.0f}/s"
+        if self.tty:
+            self.stream.write("\r" + line, ending="")
+            self.stream.flush()
+            self.drawn = True
+        else:
+            self.stream.write(line)
+
+    def finish(self) -> None:
+        if self.drawn:
+            self.stream.write("")
+            self.drawn = False

@@ -1,0 +1,31 @@
+"""`campaigndesk template KIND --format csv|xlsx -o FILE`: the empty import template."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from campaigndesk.ledger.io.cli import RECORD_KINDS
+from campaigndesk.ledger.io.templates import FORMATS, template_file, template_filename
+
+
+class Command(BaseCommand):
+    help = gettext_lazy("Write the empty import template of a ledger record kind (.xlsx or .csv).")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=RECORD_KINDS, help=_("record kind"))
+        parser.add_argument("--format", choices=FORMATS, default="xlsx")
+        parser.add_argument(
+            "-o", "--output", type=Path, help=_("file to write (default: the template's name)")
+        )
+
+    def handle(self, *args, kind: str, format: str, output: Path | None, **options) -> None:
+        path = output or Path(template_filename(kind, format))
+        try:
+            path.write_bytes(template_file(record_kind=kind, format=format))
+        except OSError as error:
+            raise CommandError(
+                _("Cannot write %(path)s: %(error)s") % {"path": path, "error": error}
+            ) from None
+        self.stdout.write(str(path))

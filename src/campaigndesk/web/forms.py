@@ -1,0 +1,181 @@
+"""Entry forms for ledger records (one per record kind), the ledger list filters and the
+import form. Forms only parse what was typed; the ledger services validate and write
+(a FieldError from them is shown on its field)."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaigndesk.campaigns.models import Campaign
+from campaigndesk.ledger.models import (
+    Aggregation,
+    Approx,
+    EventRecord,
+    Indicator,
+    MaterialRecord,
+    MediaOutput,
+    RecordKind,
+)
+from campaigndesk.regions.models import Outlet, Unit
+
+MAX_EVENT_FIELDS = 6
+
+
+def whole_number(label, *, required: bool = True, initial=None) -> forms.IntegerField:
+    """A count typed on a phone: the numeric keypad, no spinner."""
+    return forms.IntegerField(
+        label=label,
+        required=required,
+        min_value=0,
+        initial=initial,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "pattern": "[0-9]*", "autocomplete": "off"}
+        ),
+    )
+
+
+def decimal_number(label, *, required: bool = True, places: int = 2) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        min_value=0,
+        decimal_places=places,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+
+def date_field(label, *, required: bool = True, campaign: Campaign | None = None):
+    attrs = {"type": "date"}
+    if campaign is not None:
+        attrs.update(min=campaign.start_date.isoformat(), max=campaign.end_date.isoformat())
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=forms.DateInput(attrs=attrs, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+    )
+
+
+def default_date(campaign: Campaign) -> datetime.date:
+    """Today, or the campaign's nearest day when today lies outside it."""
+    today = timezone.localdate()
+    return min(max(today, campaign.start_date), campaign.end_date)
+
+
+class RecordForm(forms.Form):
+    """The fields every kind shares: the unit (only when the user may file for more than
+    one) and the date. ``values()`` gives the service's keyword arguments."""
+
+    record_kind = ""
+    field_order: list[str] = []
+
+    def __init__(self, data=None, *, campaign: Campaign, units: list[Unit], initial=None):
+        initial = dict(initial or {})
+        initial.setdefault("date", default_date(campaign))
+        super().__init__(data, initial=initial)
+        self.campaign = campaign
+        self.units = units
+        self.fields["date"] = date_field(_("Date"), campaign=campaign)
+        if len(units) > 1:
+            self.fields["unit"] = forms.ModelChoiceField(
+                label=_("Unit"),
+                queryset=Unit.objects.filter(pk__in=[u.pk for u in units]).order_by(
+                    "region_path", "name"
+                ),
+                empty_label=None,
+            )
+        self.order_fields(["unit", *self.field_order])
+
+    @property
+    def fixed_unit(self) -> Unit | None:
+        return self.units[0] if len(self.units) == 1 else None
+
+    def values(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k in self.fields}
+        if self.fixed_unit is not None:
+            data["unit"] = self.fixed_unit
+        return data
+
+
+class EventForm(RecordForm):
+    """An event in at most six fields: a reporter on a phone logs it in under a minute."""
+
+    record_kind = RecordKind.EVENT
+    kind = forms.ChoiceField(label=_("Kind of event"), choices=EventRecord.Kind.choices)
+    sessions = whole_number(_("Sessions (场次)"), initial=1)
+    participants = whole_number(_("Participants (人次)"), initial=0)
+    site = forms.CharField(label=_("Site"), max_length=200, required=False)
+    field_order = ["kind", "date", "sessions", "participants", "site"]
+
+
+class OutputForm(RecordForm):
+    record_kind = RecordKind.OUTPUT
+    outlet = forms.ModelChoiceField(
+        label=_("Outlet"), queryset=Outlet.objects.order_by("level", "name")
+    )
+    kind = forms.ChoiceField(label=_("Kind of output"), choices=MediaOutput.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    url = forms.CharField(
+        label=_("Link"),
+        max_length=500,
+        required=False,
+        widget=forms.URLInput(attrs={"inputmode": "url"}),
+    )
+    views = whole_number(_("Views / plays"), required=False)
+    is_original = forms.BooleanField(
+        label=_("Original (not a repost)"), required=False, initial=True
+    )
+    field_order = ["outlet", "kind", "title", "date", "url", "views", "is_original"]
+
+
+class MaterialForm(RecordForm):
+    record_kind = RecordKind.MATERIAL
+    kind = forms.ChoiceField(label=_("Kind of material"), choices=MaterialRecord.Kind.choices)
+    quantity = decimal_number(_("Quantity"))
+    measure_word = forms.CharField(
+        label=_("Measure word (张, 条, 块 …)"), max_length=10, required=False
+    )
+    area_m2 = decimal_number(_("Area (m²)"), required=False)
+    sites = whole_number(_("Sites"), required=False)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    field_order = ["kind", "quantity", "measure_word", "date", "area_m2", "sites", "note"]
+
+
+class FigureForm(RecordForm):
+    record_kind = RecordKind.FIGURE
+    indicator = forms.ModelChoiceField(
+        label=_("Indicator"),
+        queryset=Indicator.objects.filter(
+            is_active=True, aggregation__in=[Aggregation.SUM, Aggregation.LATEST]
+        ).order_by("category", "order", "code"),
+    )
+    value = decimal_number(_("Value"), places=4)
+    approx = forms.ChoiceField(label=_("Approximation"), choices=Approx.choices, required=False)
+    period_start = date_field(_("Period from (optional)"), required=False)
+    source = forms.CharField(label=_("Source"), max_length=300, required=False)
+    field_order = ["indicator", "value", "approx", "date", "period_start", "source"]
+
+    def values(self) -> dict:
+        data = super().values()
+        data["approx"] = data.get("approx") or ""
+        return data
+
+
+FORMS: dict[str, type[RecordForm]] = {
+    RecordKind.EVENT: EventForm,
+    RecordKind.OUTPUT: OutputForm,
+    RecordKind.MATERIAL: MaterialForm,
+    RecordKind.FIGURE: FigureForm,
+}
+
+
+class ImportForm(forms.Form):
+    record_kind = forms.ChoiceField(label=_("Kind of records"), choices=RecordKind.choices)
+    file = forms.FileField(
+        label=_("File (.xlsx or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )

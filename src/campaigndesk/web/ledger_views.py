@@ -1,0 +1,279 @@
+"""Ledger pages (thin): record lists with filters, sorting, pages and export; one record;
+the entry forms; the import page with its templates. Reads go through
+``ledger.selectors``, writes through ``ledger.services`` and ``ledger.io``."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header, urlencode
+from django.utils.translation import gettext as _
+
+from campaigndesk.campaigns import selectors as campaign_selectors
+from campaigndesk.campaigns.models import Campaign
+from campaigndesk.common.errors import DomainError, Forbidden, ImportRejected, NotFound
+from campaigndesk.ledger import selectors as ledger
+from campaigndesk.ledger import services as ledger_services
+from campaigndesk.ledger.io import exports, imports, templates
+from campaigndesk.ledger.models import RECORD_MODELS, RecordKind
+from campaigndesk.regions import selectors as region_selectors
+from campaigndesk.regions.models import Unit
+
+from . import memory
+from .dashboard import region_choices
+from .forms import FORMS, ImportForm
+from .ledger_filters import LedgerFilterForm, sort_links, sorted_records
+
+PAGE_SIZE = 50
+KINDS = [(kind, label) for kind, label in RecordKind.choices]
+
+
+def _campaign(request: HttpRequest, id: int) -> Campaign:
+    try:
+        return campaign_selectors.access_campaign(actor=request.user, id=id)
+    except NotFound:
+        raise Http404() from None
+
+
+def writable_units(actor, campaign: Campaign) -> list[Unit]:
+    """Units in the campaign's region the actor may file records for (its own unit for a
+    reporter, its subtree's units for an office)."""
+    units = region_selectors.unit_list(actor=actor, region=campaign.region).order_by(
+        "region_path", "name"
+    )
+    return [unit for unit in units if ledger_services.can_write_unit(actor, unit)]
+
+
+def can_file_in(actor, campaign: Campaign) -> bool:
+    """Whether the actor may file records for any unit of the campaign's region."""
+    units = region_selectors.unit_list(actor=actor, region=campaign.region)
+    return any(ledger_services.can_write_unit(actor, unit) for unit in units.iterator())
+
+
+# --- lists --------------------------------------------------------------------------------
+
+
+def _filtered(request: HttpRequest, campaign: Campaign, kind: str):
+    units = list(
+        region_selectors.unit_list(actor=request.user, region=campaign.region).order_by(
+            "region_path", "name"
+        )
+    )
+    form = LedgerFilterForm(
+        request.GET or None, kind=kind, regions=region_choices(campaign), units=units
+    )
+    filters = form.rollup_filter() if form.is_bound and form.is_valid() else None
+    return form, filters
+
+
+@login_required
+def record_list(request: HttpRequest, id: int, kind: str) -> HttpResponse:
+    campaign = _campaign(request, id)
+    memory.remember_campaign(request, campaign.pk)
+    form, filters = _filtered(request, campaign, kind)
+    records = ledger.record_list(
+        actor=request.user, campaign=campaign, record_kind=kind, filters=filters
+    )
+    sort = request.GET.get("sort", "")
+    records, sort = sorted_records(records, kind, sort)
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = {k: v for k, v in request.GET.items() if k not in ("page", "format") and v}
+    context = {
+        "campaign": campaign,
+        "kind": kind,
+        "kinds": KINDS,
+        "form": form,
+        "page": page,
+        "sort": sort,
+        "sort_links": sort_links(kind, sort, {k: v for k, v in query.items() if k != "sort"}),
+        "query": urlencode(query),
+        "export_query": urlencode({k: v for k, v in query.items() if k != "sort"}),
+        "can_write": can_file_in(request.user, campaign),
+    }
+    return render(request, "web/ledger_list.html", context)
+
+
+@login_required
+def record_export(request: HttpRequest, id: int, kind: str) -> HttpResponse:
+    """The filtered list as .csv or .xlsx (the columns of the import template)."""
+    campaign = _campaign(request, id)
+    _form, filters = _filtered(request, campaign, kind)
+    format = request.GET.get("format", "csv")
+    if format not in templates.FORMATS:
+        raise Http404()
+    export = exports.export_records(
+        actor=request.user, campaign=campaign, record_kind=kind, filters=filters, format=format
+    )
+    response = StreamingHttpResponse(export.chunks, content_type=export.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, export.filename)
+    return response
+
+
+@login_required
+def record_detail(request: HttpRequest, id: int, kind: str, record_id: int) -> HttpResponse:
+    """One record, for whoever may see it (the same "not found" otherwise)."""
+    campaign = _campaign(request, id)
+    try:
+        record = ledger.access_record(actor=request.user, record_kind=kind, id=record_id)
+    except NotFound:
+        raise Http404() from None
+    if record.campaign_id != campaign.pk:
+        raise Http404()
+    model = RECORD_MODELS[kind]
+    shown = [
+        f
+        for f in model._meta.get_fields()
+        if getattr(f, "concrete", False)
+        and f.name
+        not in {"id", "campaign", "region_path", "unit_region_path", "batch", "created_by"}
+    ]
+    fields = []
+    for field in shown:
+        if field.choices:
+            value = getattr(record, f"get_{field.name}_display")()
+        else:
+            value = getattr(record, field.name)
+        fields.append((field.verbose_name, value))
+    context = {
+        "campaign": campaign,
+        "kind": kind,
+        "record": record,
+        "fields": fields,
+        "evidence": ledger.evidence_for(record_kind=kind, record=record),
+    }
+    return render(request, "web/record.html", context)
+
+
+# --- entry --------------------------------------------------------------------------------
+
+
+@login_required
+def entry(request: HttpRequest) -> HttpResponse:
+    """Quick entry: straight to the event form of the last campaign (or the only one) the
+    user may file for; otherwise a choice of campaign and kind of record."""
+    choices = []
+    for campaign in campaign_selectors.campaign_list(actor=request.user):
+        if writable_units(request.user, campaign):
+            choices.append(campaign)
+    remembered = memory.remembered_campaign(request)
+    if "choose" not in request.GET:
+        target = next((c for c in choices if c.pk == remembered), None)
+        if target is None and len(choices) == 1:
+            target = choices[0]
+        if target is not None:
+            return redirect("web:record_new", target.pk, RecordKind.EVENT)
+    return render(request, "web/entry.html", {"campaigns": choices, "kinds": KINDS})
+
+
+@login_required
+def record_new(request: HttpRequest, id: int, kind: str) -> HttpResponse:
+    """The entry form of a record kind; after saving, the same form again with the last
+    unit and site filled in."""
+    campaign = _campaign(request, id)
+    units = writable_units(request.user, campaign)
+    if not units:
+        raise PermissionDenied(_("You may not file records in this campaign."))
+    memory.remember_campaign(request, campaign.pk)
+    remembered = memory.remembered_entry(request)
+    initial = {k: v for k, v in remembered.items() if k != "unit" or len(units) > 1}
+    if initial.get("unit") not in {u.pk for u in units}:
+        initial.pop("unit", None)
+    form_class = FORMS[kind]
+    form = form_class(request.POST or None, campaign=campaign, units=units, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        values = form.values()
+        try:
+            outcome = ledger_services.record_create(
+                actor=request.user, campaign=campaign, record_kind=kind, **values
+            )
+        except Forbidden as error:
+            form.add_error(None, str(error))
+        except DomainError as error:
+            field = getattr(error, "field", None)
+            form.add_error(field if field in form.fields else None, str(error))
+        else:
+            memory.remember_entry(request, values)
+            messages.success(
+                request,
+                _("Saved: %(record)s, %(date)s.")
+                % {"record": outcome.record, "date": outcome.record.date.isoformat()},
+            )
+            for warning in outcome.warnings:
+                messages.warning(request, warning)
+            return HttpResponseRedirect(request.path)
+    context = {
+        "campaign": campaign,
+        "kind": kind,
+        "kind_label": RecordKind(kind).label,
+        "kinds": KINDS,
+        "form": form,
+        "fixed_unit": form.fixed_unit,
+    }
+    return render(request, "web/record_form.html", context)
+
+
+# --- import -------------------------------------------------------------------------------
+
+
+@login_required
+def record_import(request: HttpRequest, id: int) -> HttpResponse:
+    """Upload a filled-in template: all rows or none; every bad row is listed."""
+    campaign = _campaign(request, id)
+    if not writable_units(request.user, campaign):
+        raise PermissionDenied(_("You may not import records into this campaign."))
+    memory.remember_campaign(request, campaign.pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        kind = form.cleaned_data["record_kind"]
+        try:
+            result = imports.ledger_import(
+                actor=request.user,
+                campaign=campaign,
+                record_kind=kind,
+                source=upload,
+                filename=upload.name,
+            )
+        except ImportRejected as error:
+            errors = error.errors
+        except Forbidden as error:
+            raise PermissionDenied(str(error)) from None
+        except DomainError as error:
+            form.add_error("file", str(error))
+        else:
+            if result.already_imported:
+                for warning in result.warnings:
+                    messages.warning(request, warning)
+            else:
+                messages.success(
+                    request,
+                    _("Imported %(rows)s rows: %(created)s new, %(updated)s updated.")
+                    % {"rows": result.rows, "created": result.created, "updated": result.updated},
+                )
+                for warning in result.warnings:
+                    messages.warning(request, warning)
+            return redirect(reverse("web:ledger", args=[campaign.pk, kind]))
+    context = {"campaign": campaign, "form": form, "errors": errors, "kinds": KINDS}
+    status = 422 if errors else 200
+    return render(request, "web/import.html", context, status=status)
+
+
+@login_required
+def import_template(request: HttpRequest, id: int, kind: str, format: str) -> HttpResponse:
+    _campaign(request, id)  # the template is the same for every campaign one may see
+    data = templates.template_file(record_kind=kind, format=format)
+    content_type = templates.XLSX_TYPE if format == "xlsx" else templates.CSV_TYPE
+    response = HttpResponse(data, content_type=content_type)
+    filename = templates.template_filename(kind, format)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

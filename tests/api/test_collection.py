@@ -1,0 +1,208 @@
+"""Collection tasks through the API: send a task, see it with its rounds, submit a unit's
+values (they become ledger figures), see who has answered and the reminder."""
+
+from campaigndesk.accounts.models import AuditEntry
+from campaigndesk.collection.models import CollectionTask, Submission
+from campaigndesk.ledger.models import FigureRecord
+from campaigndesk.ledger.rollup import rollup
+
+from . import ledger_data as data
+
+API = "/api/v1"
+JSON = "application/json"
+
+
+def test_send_a_task(login, world):
+    payload = {
+        "title": "宣传品月报",
+        "instructions": "每月5日前填报",
+        "indicators": ["banners", "leaflets"],
+        "unit_ids": [world.township_unit.pk, world.county_unit.pk],
+        "recurrence": "monthly",
+        "first_period_start": "2024-02-01",
+        "due_day": 5,
+        "due_time": "17:00",
+    }
+    response = login("office").post(
+        f"{API}/campaigns/{world.campaign.pk}/tasks", payload, content_type=JSON
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    task = CollectionTask.objects.get(pk=body["id"])
+    assert (task.recurrence, task.due_day) == ("monthly", 5)
+    assert [i["code"] for i in body["indicators"]] == ["banners", "leaflets"]
+    assert {u["id"] for u in body["units"]} == {world.township_unit.pk, world.county_unit.pk}
+    assert (body["unit_count"], body["indicator_count"]) == (2, 2)
+    # The campaign's months have all begun: one round each, February to December.
+    assert len(body["rounds"]) == 11
+    assert body["rounds"][-1]["period_start"] == "2024-02-01"
+    assert body["rounds"][-1]["missing_count"] == 2
+    assert AuditEntry.objects.filter(action="collection.task.created").exists()
+    listed = login("reporter").get(f"{API}/campaigns/{world.campaign.pk}/tasks").json()
+    assert [t["id"] for t in listed["items"]] == [task.pk]
+
+
+def test_task_errors_name_the_field(login, world):
+    client = login("office")
+    base = {
+        "title": "周调度",
+        "indicators": ["lectures"],
+        "unit_ids": [world.township_unit.pk],
+        "recurrence": "weekly",
+        "first_period_start": "2024-11-16",
+        "due_weekday": 4,
+        "due_time": "17:00",
+    }
+    url = f"{API}/campaigns/{world.campaign.pk}/tasks"
+    for changes, field in [
+        ({"indicators": ["nope"]}, "indicators"),
+        ({"indicators": ["awareness_rate"]}, "indicators"),  # computed, not asked
+        ({"indicators": []}, "indicators"),
+        ({"unit_ids": [999999]}, "unit_ids"),
+        ({"unit_ids": [world.office_unit.pk]}, "unit_ids"),  # outside the campaign's region
+        ({"recurrence": "daily"}, "recurrence"),
+        ({"first_period_start": "2025-01-01"}, "first_period_start"),
+        ({"due_time": None}, "due_time"),
+        ({"recurrence": "once"}, "due_at"),
+    ]:
+        response = client.post(url, {**base, **changes}, content_type=JSON)
+        assert response.status_code == 422, (changes, response.content)
+        assert response.json()["errors"][0]["field"] == field, changes
+    assert login("reporter").post(url, base, content_type=JSON).status_code == 403
+    assert not CollectionTask.objects.exists()
+
+
+def test_task_detail_and_update(login, world):
+    task, round_ = data.collection_task(world)
+    office = login("office")
+    detail = office.get(f"{API}/tasks/{task.pk}")
+    assert detail.status_code == 200
+    assert round_.pk in [r["id"] for r in detail.json()["rounds"]]
+    assert login("reporter").get(f"{API}/tasks/{task.pk}").status_code == 403
+    assert login("other_office").get(f"{API}/tasks/{task.pk}").status_code == 404
+
+    changed = office.patch(
+        f"{API}/tasks/{task.pk}",
+        {"title": "宣讲周调度（修订）", "unit_ids": [world.township_unit.pk], "is_active": False},
+        content_type=JSON,
+    )
+    assert changed.status_code == 200, changed.content
+    body = changed.json()
+    assert (body["title"], body["is_active"], body["unit_count"]) == (
+        "宣讲周调度（修订）",
+        False,
+        1,
+    )
+    bad = office.patch(f"{API}/tasks/{task.pk}", {"title": None}, content_type=JSON)
+    assert bad.status_code == 422
+    assert [e["field"] for e in bad.json()["errors"]] == ["title"]
+    assert (
+        office.patch(
+            f"{API}/tasks/{task.pk}", {"indicators": ["nope"]}, content_type=JSON
+        ).status_code
+        == 422
+    )
+    assert (
+        login("observer")
+        .patch(f"{API}/tasks/{task.pk}", {"title": "x"}, content_type=JSON)
+        .status_code
+        == 403
+    )
+
+
+def test_submit_and_see_who_has_answered(login, world):
+    _task, round_ = data.collection_task(world)
+    due = login("reporter").get(f"{API}/collection/due")
+    assert due.status_code == 200
+    # Every weekly round from 16 November to the campaign's end has begun: 7 owed, the
+    # earliest deadline first.
+    owed = [d["round_id"] for d in due.json()]
+    assert len(owed) == 7 and owed[0] == round_.pk
+    assert due.json()[0]["is_overdue"] is True
+
+    response = login("reporter").post(
+        f"{API}/rounds/{round_.pk}/submissions",
+        {
+            "unit_id": world.township_unit.pk,
+            "values": {
+                "lectures": {"value": "12"},
+                "event_participants": {"value": "860", "approx": "more"},
+            },
+            "note": "含移民安置点",
+        },
+        content_type=JSON,
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["is_late"] is True  # sent long after the deadline
+    values = {v["indicator"]: v for v in body["values"]}
+    assert values["event_participants"]["display"] == "860余人次"
+    figure = FigureRecord.objects.get(pk=values["lectures"]["figure_id"])
+    assert figure.value == 12 and figure.unit == world.township_unit
+    total = rollup(actor=world.office, campaign=world.campaign, indicators=["lectures"])
+    assert total.value("lectures") == 12
+    owed_now = [d["round_id"] for d in login("reporter").get(f"{API}/collection/due").json()]
+    assert owed_now == owed[1:]
+
+    status = login("office").get(f"{API}/rounds/{round_.pk}")
+    assert status.status_code == 200, status.content
+    body = status.json()
+    assert [s["unit"]["id"] for s in body["late"]] == [world.township_unit.pk]
+    assert [s["unit"]["id"] for s in body["missing"]] == [world.county_unit.pk]
+    assert body["on_time"] == []
+    assert world.county_unit.name in body["reminder"]
+    assert world.township_unit.name not in body["reminder"]
+    assert body["late"][0]["submission"]["note"] == "含移民安置点"
+    assert login("reporter").get(f"{API}/rounds/{round_.pk}").status_code == 403
+
+
+def test_resubmission_replaces_the_values(login, world):
+    _task, round_ = data.collection_task(world)
+    client = login("reporter")
+    url = f"{API}/rounds/{round_.pk}/submissions"
+    first = {"unit_id": world.township_unit.pk, "values": {"lectures": {"value": "12"}}}
+    assert client.post(url, first, content_type=JSON).status_code == 201
+    again = {"unit_id": world.township_unit.pk, "values": {"lectures": {"value": "15"}}}
+    body = client.post(url, again, content_type=JSON).json()
+    assert body["revision"] == 2
+    assert FigureRecord.objects.get().value == 15
+    assert Submission.objects.count() == 1
+
+
+def test_submission_errors_name_the_field(login, world):
+    _task, round_ = data.collection_task(world)
+    url = f"{API}/rounds/{round_.pk}/submissions"
+    client = login("office")
+    for payload, field in [
+        ({"unit_id": world.office_unit.pk, "values": {}}, "unit_id"),  # not asked
+        (
+            {"unit_id": world.township_unit.pk, "values": {"banners": {"value": "1"}}},
+            "values.banners",
+        ),
+        (
+            {"unit_id": world.township_unit.pk, "values": {"lectures": {"value": "-1"}}},
+            "values.lectures",
+        ),
+        (
+            {"unit_id": world.township_unit.pk, "values": {"lectures": {"value": "many"}}},
+            "values.lectures.value",
+        ),
+        (
+            {
+                "unit_id": world.township_unit.pk,
+                "values": {"lectures": {"value": 1, "approx": "roughly"}},
+            },
+            "values.lectures.approx",
+        ),
+    ]:
+        response = client.post(url, payload, content_type=JSON)
+        assert response.status_code == 422, (payload, response.content)
+        assert [e["field"] for e in response.json()["errors"]] == [field], payload
+    editor = login("editor").post(
+        url,
+        {"unit_id": world.township_unit.pk, "values": {"lectures": {"value": "1"}}},
+        content_type=JSON,
+    )
+    assert editor.status_code == 403
+    assert not Submission.objects.exists()
+    assert not FigureRecord.objects.exists()

@@ -1,0 +1,269 @@
+"""Logging in per role, importing a file with a bad row, switching the language, a
+reporter kept to its own unit's records, keyboard use; every page passes axe-core with
+no serious or critical violation and is saved as a screenshot."""
+
+import re
+
+import pytest
+
+from campaigndesk.ledger.models import EventRecord
+
+from ..web.seed import seed
+from .helpers import BROWSER, axe_violations, launch, log_in, missing_browser_message, screenshot
+
+pytestmark = BROWSER
+
+ROLES = ["admin", "office", "reporter", "editor", "reviewer", "approver", "observer"]
+
+
+def test_each_role_logs_in_and_sees_the_dashboard(page, live_server, world):
+    seed(world, with_collection=False)
+    for role in ROLES:
+        page.context.clear_cookies()
+        log_in(page, live_server, role)
+        assert page.locator(".who").inner_text() == role
+        page.goto(f"{live_server.url}/dashboard/")
+        assert page.locator("li[data-indicator]").count() > 0, role
+        assert world.campaign.name in page.locator("#id_campaign").inner_text()
+
+
+def test_wrong_password_stays_on_the_login_page(page, live_server, world):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "office")
+    page.fill("#id_password", "wrong-password")
+    page.locator("main form button[type=submit]").click()
+    assert "/accounts/login/" in page.url
+    assert page.locator(".errorlist, .errornote, ul.errorlist").count() >= 1
+
+
+BAD_CSV = (
+    "单位,行政区划代码,日期,类型,标题,场次,人次,地点\n"
+    "鹿城镇人民政府,,{day},宣讲,政策宣讲,2,120,文化站\n"
+    "鹿城镇人民政府,,{day},宣讲,政策宣讲,-3,80,文化站\n"
+)
+
+
+def test_import_a_file_with_a_bad_row_lists_it_and_writes_nothing(page, live_server, world):
+    data = seed(world, with_collection=False)
+    before = EventRecord.objects.filter(campaign=data.campaign).count()
+    log_in(page, live_server, "office")
+    page.goto(f"{live_server.url}/campaigns/{data.campaign.pk}/import/")
+    # The templates download.
+    link = page.locator('a[href$="/import/template/event.xlsx"]')
+    template = page.request.get(live_server.url + link.get_attribute("href"))
+    assert template.ok and template.body()[:2] == b"PK"
+    page.select_option("#id_record_kind", "event")
+    page.set_input_files(
+        "#id_file",
+        files=[
+            {
+                "name": "活动.csv",
+                "mimeType": "text/csv",
+                "buffer": BAD_CSV.format(day=data.today.isoformat()).encode("utf-8"),
+            }
+        ],
+    )
+    page.locator("main form button[type=submit]").click()
+    errors = page.locator(".import-errors table tbody tr")
+    errors.first.wait_for()
+    assert errors.count() == 1
+    cells = errors.first.locator("td").all_inner_texts()
+    assert cells[0] == "3"  # the header is row 1
+    assert "场次" in cells[1]
+    assert cells[2]
+    screenshot(page, "import-error")
+    assert EventRecord.objects.filter(campaign=data.campaign).count() == before
+    assert violations_of(page) == []
+
+
+def test_switch_language_per_user(browser, page, live_server, world):
+    data = seed(world, with_collection=False)
+    log_in(page, live_server, "office")
+    page.goto(f"{live_server.url}/dashboard/?campaign={data.campaign.pk}")
+    # Simplified Chinese by default: 万 for large counts.
+    assert page.get_attribute("html", "lang") == "zh-hans"
+    assert page.locator(".brand").inner_text() == "宣传工作台"
+    assert page.locator('li[data-indicator="leaflets"] data').inner_text() == "17.6万余张"
+    page.select_option("#id_header_language", "en")
+    page.locator(".tools form.inline button[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert page.get_attribute("html", "lang") == "en"
+    assert page.locator(".brand").inner_text() == "Campaign Desk"
+    assert page.locator('li[data-indicator="leaflets"] data').inner_text() == "176,128余张"
+    assert "/dashboard/" in page.url
+    # The choice is the user's: another browser, logged in as the same user, is English.
+    other = browser.new_context(locale="zh-CN")
+    try:
+        second = other.new_page()
+        log_in(second, live_server, "office")
+        second.goto(f"{live_server.url}/dashboard/")
+        assert second.get_attribute("html", "lang") == "en"
+        second.select_option("#id_header_language", "zh-hant")
+        second.locator(".tools form.inline button[type=submit]").first.click()
+        second.wait_for_load_state()
+        assert second.locator(".brand").inner_text() == "宣傳工作臺"
+    finally:
+        other.close()
+
+
+def test_a_reporter_cannot_open_another_units_records(page, live_server, world):
+    data = seed(world, with_collection=False)
+    county_event = EventRecord.objects.filter(
+        campaign=data.campaign, unit=world.county_unit
+    ).first()
+    log_in(page, live_server, "reporter")
+    own = page.goto(
+        f"{live_server.url}/campaigns/{data.campaign.pk}/ledger/event/{data.township_event.pk}/"
+    )
+    assert own.status == 200
+    other = page.goto(
+        f"{live_server.url}/campaigns/{data.campaign.pk}/ledger/event/{county_event.pk}/"
+    )
+    assert other.status == 404
+    assert (
+        page.goto(
+            f"{live_server.url}/campaigns/{world.other_campaign.pk}/ledger/event/"
+            f"{data.other_event.pk}/"
+        ).status
+        == 404
+    )
+    assert page.goto(f"{live_server.url}/units/{world.county_unit.pk}/").status == 404
+    # The list holds the reporter's unit's records only.
+    page.goto(f"{live_server.url}/campaigns/{data.campaign.pk}/ledger/event/")
+    units = page.locator("table.ledger tbody tr td:nth-child(2)").all_inner_texts()
+    assert units and all(u.startswith(world.township_unit.name) for u in units), units
+    # Asking for the county unit by hand does not widen it.
+    page.goto(
+        f"{live_server.url}/campaigns/{data.campaign.pk}/ledger/event/?unit={world.county_unit.pk}"
+    )
+    assert world.county_unit.name not in page.locator("#results").inner_text()
+
+
+def test_keyboard_skip_link_and_visible_focus(page, live_server, world):
+    data = seed(world, with_collection=False)
+    log_in(page, live_server, "office")
+    page.goto(f"{live_server.url}/campaigns/{data.campaign.pk}/ledger/event/new/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    assert page.locator("a.skip").is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    # Tabbing reaches the form's fields in order (a date field takes a Tab for each of its
+    # parts), each with a visible focus ring.
+    page.focus("#id_unit")
+    order = []
+    for _ in range(12):
+        page.wait_for_function("document.activeElement.matches(':focus-within')")
+        active = page.evaluate(
+            "[document.activeElement.id, getComputedStyle(document.activeElement).outlineStyle]"
+        )
+        assert active[1] not in ("", "none"), active
+        if not order or order[-1] != active[0]:
+            order.append(active[0])
+        if active[0] == "id_site":
+            break
+        page.keyboard.press("Tab")
+    assert order == ["id_unit", "id_kind", "id_date", "id_sessions", "id_participants", "id_site"]
+    # The ledger list sorts from the keyboard.
+    page.goto(f"{live_server.url}/campaigns/{data.campaign.pk}/ledger/event/")
+    header = page.locator('th[aria-sort] a[href*="sort=participants"]')
+    header.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.search.includes('sort=participants')")
+    assert page.get_attribute('th:has(a[href*="sort=-participants"])', "aria-sort") == ("ascending")
+
+
+def violations_of(page) -> list[dict]:
+    return axe_violations(page)
+
+
+def _pages(data, world) -> dict[str, str]:
+    c = data.campaign.pk
+    return {
+        "home": "/",
+        "dashboard-desk": f"/dashboard/?campaign={c}",
+        "campaign": f"/campaigns/{c}/",
+        "timeline": f"/campaigns/{c}/schedule/",
+        "timeline-by-unit": f"/campaigns/{c}/schedule/?by=unit",
+        "ledger-events": f"/campaigns/{c}/ledger/event/",
+        "ledger-outputs": f"/campaigns/{c}/ledger/output/?sort=views",
+        "ledger-figures": f"/campaigns/{c}/ledger/figure/",
+        "record": f"/campaigns/{c}/ledger/event/{data.township_event.pk}/",
+        "form-output": f"/campaigns/{c}/ledger/output/new/",
+        "form-material": f"/campaigns/{c}/ledger/material/new/",
+        "form-figure": f"/campaigns/{c}/ledger/figure/new/",
+        "import": f"/campaigns/{c}/import/",
+        "entry": "/entry/?choose=1",
+        "unit": f"/units/{world.township_unit.pk}/",
+        "units": "/units/",
+    }
+
+
+def test_every_page_passes_axe_and_is_saved(page, live_server, world):
+    data = seed(world)
+    # Nothing is fetched from anywhere but the app itself (no CDN).
+    elsewhere = []
+    page.on(
+        "request",
+        lambda request: (
+            None
+            if request.url.startswith((live_server.url, "data:", "blob:"))
+            else elsewhere.append(request.url)
+        ),
+    )
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert violations_of(page) == [], "login"
+    screenshot(page, "login")
+    log_in(page, live_server, "office")
+    found = {}
+    for name, path in _pages(data, world).items():
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, name
+        if name.startswith("dashboard"):
+            page.wait_for_selector("html[data-charts-drawn]")
+        violations = violations_of(page)
+        if violations:
+            found[name] = violations
+        screenshot(page, name)
+    assert found == {}
+    assert elsewhere == []
+
+
+def test_api_docs_load_from_the_app_itself(page, live_server, world):
+    elsewhere = []
+    page.on(
+        "request",
+        lambda request: (
+            None
+            if request.url.startswith((live_server.url, "data:", "blob:"))
+            else elsewhere.append(request.url)
+        ),
+    )
+    log_in(page, live_server, "office")
+    response = page.goto(f"{live_server.url}/api/v1/docs")
+    assert response.status == 200
+    page.wait_for_load_state("networkidle")
+    assert elsewhere == []
+
+
+def test_form_errors_are_announced_and_labelled(page, live_server, world):
+    data = seed(world, with_collection=False)
+    log_in(page, live_server, "reporter")
+    page.goto(f"{live_server.url}/campaigns/{data.campaign.pk}/ledger/event/new/")
+    page.fill("#id_sessions", "0")
+    page.fill("#id_participants", "30")
+    page.locator("form.record-form button[type=submit]").click()
+    alert = page.locator("[role=alert]").first
+    alert.wait_for()
+    assert re.search("session", alert.inner_text(), re.I) or alert.inner_text()
+    assert page.get_attribute("#id_participants", "aria-invalid") == "true"
+    screenshot(page, "event-form-error")
+    assert violations_of(page) == []
+
+
+def test_a_missing_browser_fails_with_a_clear_message(playwright_instance, tmp_path):
+    missing = tmp_path / "chromium"
+    with pytest.raises(pytest.fail.Exception) as failure:
+        launch(playwright_instance, missing)
+    assert str(failure.value) == missing_browser_message(missing)
+    assert "apt-get install chromium" in str(failure.value)

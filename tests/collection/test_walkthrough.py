@@ -1,0 +1,260 @@
+"""A collection task walked from sending to reminders: the office sends a weekly form to
+three units, A answers on time, B late, C never; the figures reach the rollup once."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from campaigndesk.accounts.models import AuditEntry
+from campaigndesk.accounts.scoping import SYSTEM
+from campaigndesk.collection import selectors, services
+from campaigndesk.collection.models import CollectionRound, Submission, SubmissionValue
+from campaigndesk.common.errors import Forbidden, NotFound
+from campaigndesk.ledger.models import Fact, FigureRecord
+from campaigndesk.ledger.rollup import rollup
+
+from .helpers import DUE, FIRST_PERIOD, at, make_collection
+
+
+@pytest.fixture
+def collection(world):
+    return make_collection(world)
+
+
+def totals(world, *codes):
+    result = rollup(actor=world.office, campaign=world.campaign, indicators=list(codes))
+    return {code: (result.value(code), getattr(result.total(code), "parts", 0)) for code in codes}
+
+
+def submit(collection, who, unit, now, lectures="12", participants="860", approx=""):
+    return services.submission_submit(
+        actor=who,
+        round=collection.round,
+        unit=unit,
+        values={"lectures": (lectures, ""), "event_participants": (participants, approx)},
+        now=now,
+    )
+
+
+def test_the_first_round_opens_with_its_deadline(world, collection):
+    round_ = collection.round
+    assert (round_.period_start, round_.period_end) == (FIRST_PERIOD, datetime.date(2024, 11, 22))
+    assert round_.due_at == DUE
+    # Idempotent: asking again (or later the same week) opens nothing new.
+    assert services.rounds_ensure(task=collection.task, until=at(22, 18)) == []
+    # The next Saturday the second week's round opens, due the Friday after.
+    (second,) = services.rounds_ensure(task=collection.task, until=at(23, 8))
+    assert second.period_start == datetime.date(2024, 11, 23)
+    assert second.due_at == DUE + datetime.timedelta(days=7)
+    assert CollectionRound.objects.filter(task=collection.task).count() == 2
+
+
+def test_a_on_time_b_late_c_missing_and_the_reminder(world, collection):
+    assert totals(world, "lectures") == {"lectures": (Decimal(0), 0)}
+
+    a = submit(collection, collection.reporter_a, collection.unit_a, at(21, 9))
+    assert not a.is_late
+    assert totals(world, "lectures", "event_participants") == {
+        "lectures": (Decimal(12), 1),
+        "event_participants": (Decimal(860), 1),
+    }
+    figure = FigureRecord.objects.get(pk=a.values.get(indicator__code="lectures").figure_id)
+    assert (figure.unit, figure.region, figure.date, figure.period_start) == (
+        collection.unit_a,
+        collection.unit_a.region,
+        datetime.date(2024, 11, 22),
+        FIRST_PERIOD,
+    )
+    assert "移民政策宣讲周调度" in figure.source and "2024-11-16" in figure.source
+
+    # Before the deadline the reminder asks B and C to report by Friday 17:00.
+    before = selectors.reminder_text(round=collection.round, now=at(22, 9))
+    assert "楚雄市民政局" in before and "楚雄市融媒体中心" in before
+    assert "鹿城镇人民政府" not in before
+    assert "November 22 (Friday) 17:00" in before
+    assert "by November 22" in before
+
+    b = submit(collection, collection.reporter_b, collection.unit_b, at(23, 10), "3", "200")
+    assert b.is_late
+    assert totals(world, "lectures") == {"lectures": (Decimal(15), 2)}
+
+    status = selectors.round_status(round=collection.round, now=at(25, 9))
+    assert [s.unit for s in status.on_time] == [collection.unit_a]
+    assert [s.unit for s in status.late] == [collection.unit_b]
+    assert [s.unit for s in status.missing] == [collection.unit_c]
+    assert status.is_overdue
+
+    text = selectors.reminder_text(round=collection.round, now=at(25, 9))
+    assert "楚雄市融媒体中心" in text
+    assert "楚雄市民政局" not in text and "鹿城镇人民政府" not in text
+    assert "移民政策宣讲周调度" in text
+    assert "was due by November 22 (Friday) 17:00" in text
+
+
+def test_the_reminder_in_chinese(world, collection):
+    submit(collection, collection.reporter_a, collection.unit_a, at(21, 9))
+    text = selectors.reminder_text(round=collection.round, now=at(22, 9), language="zh-hans")
+    # The date and weekday come from Django's Chinese formats whatever the catalogue holds.
+    assert "11月22日" in text and "星期五" in text and "17:00" in text
+    assert "楚雄市民政局" in text and "楚雄市融媒体中心" in text
+
+
+def test_everyone_answered(world, collection):
+    for who, unit in [
+        (collection.reporter_a, collection.unit_a),
+        (collection.reporter_b, collection.unit_b),
+        (world.office, collection.unit_c),  # the office fills in on the unit's behalf
+    ]:
+        submit(collection, who, unit, at(21, 9))
+    text = selectors.reminder_text(round=collection.round, now=at(23, 9))
+    assert text.startswith("All units have filled in")
+    assert selectors.round_status(round=collection.round).missing == []
+
+
+def test_resubmission_replaces_values_without_double_counting(world, collection):
+    first = submit(collection, collection.reporter_a, collection.unit_a, at(21, 9))
+    figure_ids = set(first.values.values_list("figure_id", flat=True))
+    assert totals(world, "lectures", "event_participants") == {
+        "lectures": (Decimal(12), 1),
+        "event_participants": (Decimal(860), 1),
+    }
+
+    # After the deadline: a correction; lateness is still judged by the first submission.
+    again = submit(collection, collection.reporter_a, collection.unit_a, at(24, 9), "14", "900")
+    assert again.pk == first.pk
+    assert (again.revision, again.is_late) == (2, False)
+    assert again.first_submitted_at == at(21, 9) and again.submitted_at == at(24, 9)
+    assert set(again.values.values_list("figure_id", flat=True)) == figure_ids
+    assert totals(world, "lectures", "event_participants") == {
+        "lectures": (Decimal(14), 1),
+        "event_participants": (Decimal(900), 1),
+    }
+    assert FigureRecord.objects.count() == 2
+
+    # A field left empty takes its figure out of the ledger.
+    services.submission_submit(
+        actor=collection.reporter_a,
+        round=collection.round,
+        unit=collection.unit_a,
+        values={"lectures": ("14", "")},
+        now=at(24, 10),
+    )
+    assert totals(world, "lectures", "event_participants") == {
+        "lectures": (Decimal(14), 1),
+        "event_participants": (Decimal(0), 0),
+    }
+    assert FigureRecord.objects.count() == 1
+    assert SubmissionValue.objects.count() == 1
+    actions = list(
+        AuditEntry.objects.filter(action__startswith="collection.submission.").values_list(
+            "action", flat=True
+        )
+    )
+    assert sorted(actions) == [
+        "collection.submission.created",
+        "collection.submission.updated",
+        "collection.submission.updated",
+    ]
+
+
+def test_a_figure_deleted_in_the_ledger_is_written_again(world, collection):
+    from campaigndesk.ledger.services import record_delete
+
+    first = submit(collection, collection.reporter_a, collection.unit_a, at(21, 9))
+    value = first.values.get(indicator__code="lectures")
+    record_delete(actor=world.office, record_kind="figure", record=value.figure)
+    value.refresh_from_db()
+    assert value.figure is None
+    submit(collection, collection.reporter_a, collection.unit_a, at(21, 10))
+    assert totals(world, "lectures") == {"lectures": (Decimal(12), 1)}
+
+
+def test_evidence_goes_with_the_figures(world, collection):
+    from campaigndesk.ledger.models import Evidence
+
+    photo = services.EvidenceUpload(
+        filename="签到表.jpg", data=b"\xff\xd8\xff\xe0 sign-in", kind="sign_in"
+    )
+    submission = services.submission_submit(
+        actor=collection.reporter_a,
+        round=collection.round,
+        unit=collection.unit_a,
+        values={"lectures": ("12", ""), "event_participants": ("860", "")},
+        evidence=[photo],
+        now=at(21, 9),
+    )
+    (evidence,) = Evidence.objects.all()
+    figure_ids = set(submission.values.values_list("figure_id", flat=True))
+    assert evidence.record_kind == "figure" and evidence.record_id in figure_ids
+    assert evidence.kind == "sign_in" and evidence.original_name == "签到表.jpg"
+
+
+def test_reporter_cannot_submit_for_another_unit(world, collection):
+    with pytest.raises(Forbidden):
+        submit(collection, collection.reporter_a, collection.unit_b, at(21, 9))
+    assert not Submission.objects.exists() and not Fact.objects.exists()
+    denied = AuditEntry.objects.get(action="collection.submission.submit")
+    assert denied.outcome == AuditEntry.Outcome.DENIED
+    assert denied.actor == collection.reporter_a
+    assert denied.object_repr == "楚雄市民政局"
+
+
+def test_an_office_of_another_region_cannot_see_or_touch_the_task(world, collection):
+    other = world.other_office
+    with pytest.raises(NotFound):
+        selectors.access_task(actor=other, id=collection.task.pk)
+    with pytest.raises(NotFound):
+        selectors.access_round(actor=other, id=collection.round.pk)
+    assert list(selectors.task_list(actor=other, campaign=world.campaign)) == []
+    # The same answer as for a task that does not exist.
+    with pytest.raises(NotFound):
+        selectors.access_task(actor=other, id=999999)
+    with pytest.raises(Forbidden):
+        services.task_update(actor=other, task=collection.task, title="x")
+    with pytest.raises(Forbidden):
+        submit(collection, other, collection.unit_a, at(21, 9))
+    assert not Submission.objects.exists()
+
+
+def test_who_sees_which_tasks(world, collection):
+    def titles(actor):
+        return [t.title for t in selectors.task_list(actor=actor, campaign=world.campaign)]
+
+    for actor in (world.office, world.observer, world.admin, SYSTEM, world.reporter):
+        assert titles(actor) == ["移民政策宣讲周调度"], actor
+    assert titles(collection.reporter_b) == ["移民政策宣讲周调度"]
+    # Neither an office of another county nor a reporter whose unit is not named.
+    assert titles(world.other_office) == []
+    assert titles(world.other_reporter) == []
+    assert selectors.can_view_status(world.observer, collection.task)
+    assert not selectors.can_view_status(world.reporter, collection.task)
+
+
+def test_what_each_unit_owes(world, collection):
+    due_a = selectors.tasks_due_for(actor=collection.reporter_a, now=at(21, 8))
+    assert [(d.round, d.unit, d.is_overdue) for d in due_a] == [
+        (collection.round, collection.unit_a, False)
+    ]
+    submit(collection, collection.reporter_a, collection.unit_a, at(21, 9))
+    assert selectors.tasks_due_for(actor=collection.reporter_a, now=at(21, 10)) == []
+    due_b = selectors.tasks_due_for(actor=collection.reporter_b, now=at(23, 7))
+    assert [(d.unit, d.is_overdue) for d in due_b] == [(collection.unit_b, True)]
+    # Roles that do not fill in forms owe nothing; neither does a unit not asked.
+    assert selectors.tasks_due_for(actor=world.observer, now=at(21, 8)) == []
+    assert selectors.tasks_due_for(actor=world.other_reporter, now=at(21, 8)) == []
+    # A closed task asks for nothing more.
+    services.task_deactivate(actor=world.office, task=collection.task)
+    assert selectors.tasks_due_for(actor=collection.reporter_b, now=at(23, 7)) == []
+
+
+def test_a_locked_period_is_no_longer_owed(world, collection):
+    from campaigndesk.ledger.services import period_lock
+
+    period_lock(
+        actor=world.office,
+        campaign=world.campaign,
+        start=datetime.date(2024, 11, 1),
+        end=datetime.date(2024, 11, 30),
+    )
+    assert selectors.tasks_due_for(actor=collection.reporter_a, now=at(21, 8)) == []

@@ -1,0 +1,259 @@
+"""Import batches: re-import is a no-op, external ids upsert, an import can be undone."""
+
+import datetime
+import io
+
+import pytest
+
+from campaigndesk.accounts.models import AuditEntry
+from campaigndesk.accounts.scoping import SYSTEM
+from campaigndesk.common.errors import DomainError, FieldError, Forbidden
+from campaigndesk.ledger.io.imports import import_batch_undo
+from campaigndesk.ledger.models import (
+    EventRecord,
+    Fact,
+    ImportBatch,
+    ImportedUpdate,
+    MaterialRecord,
+    MediaOutput,
+    PeriodLock,
+)
+from campaigndesk.ledger.rollup import rollup
+from campaigndesk.ledger.services import record_create, record_update
+
+from .io_files import (
+    GOOD,
+    HEADERS,
+    csv_bytes,
+    good_file,
+    io_world,
+    run_import,
+    second_campaign,
+)
+
+__all__ = ["io_world"]
+
+EVENT_HEADER = [*HEADERS["event"], "外部编号"]
+
+
+def value(campaign, code):
+    return rollup(actor=SYSTEM, campaign=campaign, indicators=[code]).value(code)
+
+
+def test_reimporting_the_same_file_is_a_reported_no_op(io_world):
+    data, name = good_file("event", "xlsx")
+    first = run_import(SYSTEM, io_world.campaign, "event", data, name)
+    again = run_import(SYSTEM, io_world.campaign, "event", data, "renamed.xlsx")
+    assert again.already_imported and again.batch == first.batch
+    assert (again.created, again.updated) == (0, 0)
+    assert "already imported" in again.warnings[0]
+    assert EventRecord.objects.count() == 3 and ImportBatch.objects.count() == 1
+    assert AuditEntry.objects.filter(action="ledger.batch.imported").count() == 1
+    # The same file into another kind or campaign is a new batch.
+    other = run_import(SYSTEM, second_campaign(io_world), "event", data, name)
+    assert not other.already_imported
+
+
+def test_external_id_upserts(io_world):
+    campaign = io_world.campaign
+    rows = [
+        EVENT_HEADER,
+        ["鹿城镇人民政府", "", "2024-02-07", "宣讲", "第一场", "12", "860", "", "E-1"],
+        ["鹿城镇人民政府", "", "2024-02-08", "宣讲", "第二场", "3", "100", "", "E-2"],
+        ["鹿城镇人民政府", "", "2024-02-09", "宣讲", "无编号", "1", "10", "", ""],
+    ]
+    first = run_import(SYSTEM, campaign, "event", csv_bytes(rows), "a.csv")
+    assert (first.created, first.updated) == (3, 0)
+    rows = [
+        EVENT_HEADER,
+        ["鹿城镇人民政府", "", "2024-02-07", "宣讲", "第一场(更正)", "10", "800", "", "E-1"],
+        ["楚雄市融媒体中心", "", "2024-02-10", "文艺巡演", "", "2", "400", "", "E-3"],
+        ["鹿城镇人民政府", "", "2024-02-09", "宣讲", "无编号", "1", "10", "", ""],
+    ]
+    second = run_import(SYSTEM, campaign, "event", csv_bytes(rows), "b.csv")
+    assert (second.created, second.updated) == (2, 1)
+    corrected = EventRecord.objects.get(external_id="E-1")
+    assert (corrected.title, corrected.sessions, corrected.participants) == (
+        "第一场(更正)",
+        10,
+        800,
+    )
+    # The record stays the first batch's; the second batch keeps what it replaced.
+    assert corrected.batch == first.batch
+    assert ImportedUpdate.objects.get(batch=second.batch).before["sessions"] == 12
+    assert EventRecord.objects.count() == 5  # the row without an id came again
+    assert value(campaign, "lectures") == 10 + 3 + 1 + 1
+    assert value(campaign, "event_participants") == 800 + 100 + 10 + 400 + 10
+    # An id is matched within the campaign and kind only.
+    other = run_import(SYSTEM, second_campaign(io_world), "event", csv_bytes(rows[:2]), "c.csv")
+    assert other.created == 1
+
+
+def test_upsert_applies_the_same_checks(io_world):
+    campaign = io_world.campaign
+    rows = [EVENT_HEADER, ["楚雄市融媒体中心", "", "2024-02-07", "宣讲", "", "1", "1", "", "E-9"]]
+    run_import(SYSTEM, campaign, "event", csv_bytes(rows), "a.csv")
+    # A reporter may not take over another unit's record through its id.
+    rows = [EVENT_HEADER, ["鹿城镇人民政府", "", "2024-02-07", "宣讲", "", "1", "1", "", "E-9"]]
+    with pytest.raises(Exception) as caught:
+        run_import(io_world.world.reporter, campaign, "event", csv_bytes(rows), "b.csv")
+    assert [(e.row, e.field) for e in caught.value.errors] == [(2, "单位 (A)")]
+    assert EventRecord.objects.get().unit == io_world.world.county_unit
+
+
+def test_undo_deletes_what_the_batch_created_and_allows_reimport(io_world):
+    campaign = io_world.campaign
+    kept = record_create(
+        actor=SYSTEM,
+        campaign=campaign,
+        record_kind="material",
+        unit=io_world.world.county_unit,
+        date=datetime.date(2024, 2, 1),
+        kind="banner",
+        quantity=5,
+    ).record
+    data, name = good_file("material")
+    result = run_import(io_world.world.office, campaign, "material", data, name)
+    assert value(campaign, "banners") == 1805
+    batch = import_batch_undo(actor=io_world.world.office, batch=result.batch)
+    assert batch.undone_at is not None and batch.undone_by == io_world.world.office
+    assert list(MaterialRecord.objects.all()) == [kept]
+    assert not Fact.objects.exclude(record_id=kept.pk).exists()
+    assert value(campaign, "banners") == 5
+    entry = AuditEntry.objects.get(action="ledger.batch.undone")
+    assert entry.after["deleted"] == 3
+    with pytest.raises(DomainError):
+        import_batch_undo(actor=io_world.world.office, batch=batch)
+    again = run_import(io_world.world.office, campaign, "material", data, name)
+    assert not again.already_imported and again.created == 3
+    assert value(campaign, "banners") == 1805
+
+
+def test_undo_puts_updated_records_back(io_world):
+    campaign = io_world.campaign
+    rows = [
+        EVENT_HEADER,
+        ["鹿城镇人民政府", "532301001001", "2024-02-07", "宣讲", "原", "12", "860", "点", "E-1"],
+    ]
+    first = run_import(SYSTEM, campaign, "event", csv_bytes(rows), "a.csv")
+    rows = [
+        EVENT_HEADER,
+        ["楚雄市融媒体中心", "", "2024-02-08", "文艺巡演", "改", "2", "40", "", "E-1"],
+        ["鹿城镇人民政府", "", "2024-02-09", "宣讲", "新", "1", "10", "", "E-2"],
+    ]
+    second = run_import(SYSTEM, campaign, "event", csv_bytes(rows), "b.csv")
+    assert value(campaign, "performances") == 2
+    import_batch_undo(actor=SYSTEM, batch=second.batch)
+    record = EventRecord.objects.get()
+    assert record.batch == first.batch
+    assert (record.kind, record.title, record.sessions, record.participants, record.site) == (
+        "lecture",
+        "原",
+        12,
+        860,
+        "点",
+    )
+    assert record.unit == io_world.world.township_unit
+    assert record.region == io_world.world.village
+    assert value(campaign, "lectures") == 12 and value(campaign, "performances") == 0
+    assert value(campaign, "event_participants") == 860
+
+
+def test_undo_refuses_when_an_updated_record_changed_since(io_world):
+    campaign = io_world.campaign
+    rows = [EVENT_HEADER, ["鹿城镇人民政府", "", "2024-02-07", "宣讲", "原", "1", "1", "", "E-1"]]
+    run_import(SYSTEM, campaign, "event", csv_bytes(rows), "a.csv")
+    rows[1][4] = "改"
+    second = run_import(SYSTEM, campaign, "event", csv_bytes(rows), "b.csv")
+    record_update(actor=SYSTEM, record_kind="event", record=EventRecord.objects.get(), title="手改")
+    with pytest.raises(DomainError) as caught:
+        import_batch_undo(actor=SYSTEM, batch=second.batch)
+    assert "changed after the import" in caught.value.message
+    assert EventRecord.objects.get().title == "手改"
+    assert ImportBatch.objects.get(pk=second.batch.pk).undone_at is None
+
+
+def test_undo_refuses_in_a_locked_period(io_world):
+    data, name = good_file("event")
+    result = run_import(SYSTEM, io_world.campaign, "event", data, name)
+    PeriodLock.objects.create(
+        campaign=io_world.campaign,
+        start=datetime.date(2024, 2, 15),
+        end=datetime.date(2024, 2, 20),
+    )
+    with pytest.raises(FieldError) as caught:
+        import_batch_undo(actor=SYSTEM, batch=result.batch)
+    assert "locked" in caught.value.message
+    assert EventRecord.objects.count() == 3
+    assert ImportBatch.objects.get().undone_at is None
+
+
+def test_who_may_undo(io_world):
+    world = io_world.world
+    rows = [HEADERS["event"], ["鹿城镇人民政府", "", "2024-02-07", "宣讲", "", "1", "1", ""]]
+    result = run_import(world.reporter, io_world.campaign, "event", csv_bytes(rows), "a.csv")
+    for actor in (world.other_reporter, world.other_office, world.observer):
+        with pytest.raises(Forbidden):
+            import_batch_undo(actor=actor, batch=result.batch)
+    assert AuditEntry.objects.filter(action="ledger.batch.undo", outcome="denied").count() == 3
+    import_batch_undo(actor=world.reporter, batch=result.batch)
+    assert not EventRecord.objects.exists()
+
+
+def test_outputs_repeating_others_are_flagged(io_world):
+    rows = [
+        HEADERS["output"],
+        GOOD["output"][0],
+        # The same link as row 2.
+        [
+            "鹿城镇人民政府",
+            "",
+            "2024-02-06",
+            "楚雄发布",
+            "新闻",
+            "另一个",
+            "",
+            "",
+            "",
+            "https://example.org/a/1",
+        ],
+        # The same outlet, title and date as row 2.
+        ["鹿城镇人民政府", "", "2024-02-05", "楚雄日报", "新闻", "库区新貌", "", "", "", ""],
+    ]
+    result = run_import(SYSTEM, io_world.campaign, "output", csv_bytes(rows), "o.csv")
+    assert (result.created, result.duplicates) == (3, 2)
+    assert MediaOutput.objects.filter(status="duplicate").count() == 2
+    assert value(io_world.campaign, "media_outputs") == 1
+    # And against stored outputs, in a later file.
+    rows = [HEADERS["output"], [*GOOD["output"][0][:5], "改个标题", *GOOD["output"][0][6:]]]
+    later = run_import(SYSTEM, io_world.campaign, "output", csv_bytes(rows), "p.csv")
+    assert later.duplicates == 1
+
+
+def test_a_generated_file_of_twenty_thousand_rows(io_world):
+    buffer = io.StringIO()
+    buffer.write(",".join(HEADERS["material"]) + "\n")
+    units = ["楚雄市融媒体中心", "鹿城镇人民政府", "东瓜镇人民政府"]
+    kinds = ["横幅", "宣传单", "标语点位", "展板"]
+    expected_banners = 0
+    for n in range(20_000):
+        kind = kinds[n % 4]
+        quantity = n % 50 + 1
+        if kind == "横幅":
+            expected_banners += quantity
+        day = datetime.date(2024, 1, 1) + datetime.timedelta(days=n % 300)
+        buffer.write(f"{units[n % 3]},,{day.isoformat()},{kind},{quantity},,,\n")
+        if n % 1000 == 0:
+            buffer.write(",,,,,,,\n")  # a blank row now and then
+    data = buffer.getvalue().encode("utf-8")
+    result = run_import(SYSTEM, io_world.campaign, "material", data, "big.csv")
+    assert (result.rows, result.created) == (20_000, 20_000)
+    assert MaterialRecord.objects.count() == 20_000
+    assert value(io_world.campaign, "banners") == expected_banners
+    grouped = rollup(
+        actor=SYSTEM, campaign=io_world.campaign, group_by=["township"], indicators=["banners"]
+    )
+    by_township = {r.group["township"]: r.value for r in grouped.rows if r.group}
+    # Rows 0, 3, 6, ... (units[n % 3] == county unit) have no township.
+    assert sum(by_township.values()) == expected_banners
+    assert set(by_township) == {"", "532301001", "532301002"}

@@ -1,0 +1,218 @@
+"""Good files of every record kind, as .csv (UTF-8, BOM, GB18030, tab) and .xlsx."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from campaigndesk.accounts.models import AuditEntry
+from campaigndesk.accounts.scoping import SYSTEM
+from campaigndesk.ledger.models import (
+    EventRecord,
+    FigureRecord,
+    ImportBatch,
+    MaterialRecord,
+    MediaOutput,
+)
+from campaigndesk.ledger.rollup import rollup
+
+from .io_files import GOOD, HEADERS, csv_bytes, good_file, io_world, run_import, xlsx_bytes
+
+__all__ = ["io_world"]
+
+# What the GOOD rows of each kind add up to (by hand).
+EXPECTED = {
+    "output": {"articles": 1, "short_videos": 2, "media_outputs": 3, "views": 1500},
+    "material": {
+        "banners": 1800,
+        "slogan_sites": 31,
+        "material_area": Decimal("6200.5"),
+        "leaflets": 176128,
+    },
+    "event": {"lectures": 12, "performances": 2, "home_visits": 5, "event_participants": 1260},
+    "figure": {"views_cumulative": 12000, "respondents": 200},
+}
+MODELS = {
+    "output": MediaOutput,
+    "material": MaterialRecord,
+    "event": EventRecord,
+    "figure": FigureRecord,
+}
+
+
+def totals(campaign, codes):
+    result = rollup(actor=SYSTEM, campaign=campaign, indicators=list(codes))
+    return {code: result.value(code) for code in codes}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("kind", ["output", "material", "event", "figure"])
+def test_good_file_imports_every_row(io_world, kind, fmt):
+    campaign = io_world.campaign
+    data, name = good_file(kind, fmt)
+    result = run_import(io_world.world.office, campaign, kind, data, name)
+    assert not result.already_imported
+    assert (result.rows, result.created, result.updated) == (3, 3, 0)
+    assert MODELS[kind].objects.filter(campaign=campaign, batch=result.batch).count() == 3
+    assert totals(campaign, EXPECTED[kind]) == EXPECTED[kind]
+    batch = ImportBatch.objects.get(pk=result.batch.pk)
+    assert (batch.row_count, batch.created_count, batch.updated_count) == (3, 3, 0)
+    assert batch.filename == name and len(batch.sha256) == 64
+    # One audit entry for the batch, none per row.
+    entries = AuditEntry.objects.filter(action__startswith="ledger.")
+    assert list(entries.values_list("action", flat=True)) == ["ledger.batch.imported"]
+    assert entries.get().after["created"] == 3
+
+
+def test_values_land_in_their_fields(io_world):
+    data, name = good_file("output")
+    run_import(SYSTEM, io_world.campaign, "output", data, name)
+    second = MediaOutput.objects.get(title="搬迁第一天")
+    assert second.outlet == io_world.wechat
+    assert second.kind == "video" and second.is_original is False
+    assert (second.views, second.audience) == (500, 3000)
+    assert second.region == io_world.world.township
+    assert second.unit == io_world.world.county_unit
+    assert second.date == datetime.date(2024, 2, 7)
+    third = MediaOutput.objects.get(title="新家")
+    assert third.is_original is True and third.views is None and third.language == "zh"
+    # A blank region code is the unit's own region.
+    assert third.region == io_world.world.township
+
+    data, name = good_file("figure", "xlsx")
+    run_import(SYSTEM, io_world.campaign, "figure", data, name)
+    figure = FigureRecord.objects.get(value=10000)
+    assert figure.approx == "more"
+    period = FigureRecord.objects.get(value=12000)
+    assert period.period_start == datetime.date(2024, 2, 1) and period.approx == ""
+
+
+def test_event_defaults_for_blank_cells(io_world):
+    rows = [HEADERS["event"], ["鹿城镇人民政府", "", "2024-03-01", "宣讲", "", "", "", ""]]
+    run_import(SYSTEM, io_world.campaign, "event", csv_bytes(rows), "e.csv")
+    event = EventRecord.objects.get()
+    assert (event.sessions, event.participants) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    "encoding,bom",
+    [("utf-8", False), ("utf-8", True), ("gb18030", False)],
+    ids=["utf8", "utf8-bom", "gb18030"],
+)
+def test_csv_encodings(io_world, encoding, bom):
+    rows = [HEADERS["material"], *GOOD["material"]]
+    data = csv_bytes(rows, encoding=encoding, bom=bom)
+    if encoding == "gb18030":
+        with pytest.raises(UnicodeDecodeError):
+            data.decode("utf-8")  # really not UTF-8
+    result = run_import(SYSTEM, io_world.campaign, "material", data, "m.csv")
+    assert result.created == 3
+    assert MaterialRecord.objects.filter(kind="slogan_site").get().measure_word == "处"
+
+
+def test_tab_separated_csv(io_world):
+    data = csv_bytes([HEADERS["event"], *GOOD["event"]], delimiter="\t")
+    result = run_import(SYSTEM, io_world.campaign, "event", data, "e.tsv")
+    assert result.created == 3
+    assert EventRecord.objects.get(kind="lecture").site == "安置点广场"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_blank_rows_are_skipped(io_world, fmt):
+    rows = [
+        ["", "", ""],
+        HEADERS["event"],
+        GOOD["event"][0],
+        ["", "", "", "", "", "", "", ""],
+        ["  ", "", "", "", "", "", "", ""],
+        GOOD["event"][1],
+    ]
+    data = csv_bytes(rows) if fmt == "csv" else xlsx_bytes(rows)
+    result = run_import(SYSTEM, io_world.campaign, "event", data, f"e.{fmt}")
+    assert (result.rows, result.created) == (2, 2)
+
+
+def test_traditional_script_headers_and_labels_and_columns_in_any_order(io_world):
+    rows = [
+        ["類型", "日期", "數量", "單位", "量詞"],
+        ["橫幅", "2024年2月5日", "1,800", "楚雄市融媒體中心", "條"],
+        ["宣傳單", "2024/2/6", "500", "鹿城鎮人民政府", "張"],
+    ]
+    result = run_import(SYSTEM, io_world.campaign, "material", csv_bytes(rows), "m.csv")
+    assert result.created == 2
+    assert totals(io_world.campaign, ["banners", "leaflets"]) == {"banners": 1800, "leaflets": 500}
+
+
+def test_xlsx_typed_cells_and_later_sheets_ignored(io_world):
+    rows = [
+        HEADERS["event"],
+        ["鹿城镇人民政府", 532301001001, datetime.date(2024, 2, 7), "宣讲", "", 3, 90.0, ""],
+        ["鹿城镇人民政府", "532301001000", datetime.datetime(2024, 2, 8), "竞答", "", "2", "", ""],
+    ]
+    data = xlsx_bytes(rows, extra_sheet=True)
+    result = run_import(SYSTEM, io_world.campaign, "event", data, "e.xlsx")
+    assert result.created == 2
+    lecture = EventRecord.objects.get(kind="lecture")
+    assert lecture.region == io_world.world.village and lecture.participants == 90
+    # A 12-digit code padded with zeros names the township.
+    assert EventRecord.objects.get(kind="quiz").region == io_world.world.township
+
+
+def test_outlet_name_shared_by_two_channels_needs_the_channel(io_world):
+    header = [*HEADERS["output"], "渠道"]
+    rows = [
+        header,
+        ["楚雄市融媒体中心", "", "2024-02-05", "楚雄融媒", "短视频", "一", "", "", "", "", "抖音"],
+    ]
+    result = run_import(SYSTEM, io_world.campaign, "output", csv_bytes(rows), "o.csv")
+    assert result.created == 1
+    assert MediaOutput.objects.get().outlet == io_world.twins[1]
+
+
+def test_progress_is_reported(io_world):
+    calls = []
+    data, name = good_file("event")
+    from campaigndesk.ledger.io.imports import ledger_import
+
+    ledger_import(
+        actor=SYSTEM,
+        campaign=io_world.campaign,
+        record_kind="event",
+        source=data,
+        filename=name,
+        progress=lambda rows, fraction: calls.append((rows, fraction)),
+    )
+    assert calls[-1] == (3, 1.0)
+
+
+def test_path_and_stream_sources(io_world, tmp_path):
+    from campaigndesk.ledger.io.imports import ledger_import
+
+    data, name = good_file("material", "xlsx")
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = ledger_import(
+        actor=SYSTEM, campaign=io_world.campaign, record_kind="material", source=path
+    )
+    assert result.created == 3 and result.batch.filename == name
+
+    data, name = good_file("event")
+    with open(tmp_path / "x.bin", "wb") as handle:
+        handle.write(data)
+    with open(tmp_path / "x.bin", "rb") as stream:
+        result = ledger_import(
+            actor=SYSTEM,
+            campaign=io_world.campaign,
+            record_kind="event",
+            source=stream,
+            filename="events.csv",
+        )
+        assert not stream.closed
+    assert result.created == 3
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_file_without_a_name_is_told_by_its_content(io_world, fmt):
+    data, _name = good_file("event", fmt)
+    result = run_import(SYSTEM, io_world.campaign, "event", data, "")
+    assert result.created == 3 and result.batch.filename == "upload"
