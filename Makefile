@@ -7,10 +7,15 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 
 # command:package pairs for scripts/system-packages.sh
-SYSTEM_BASE := python3:python3 npm:npm node:nodejs msgfmt:gettext pdftotext:poppler-utils
+# The one CJK TrueType font of the project: drafted reports (.docx styles), their charts
+# (matplotlib) and LibreOffice's PDF conversion all use it.
+SYSTEM_BASE := python3:python3 npm:npm node:nodejs msgfmt:gettext pdftotext:poppler-utils \
+	/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf:fonts-droid-fallback
 # The browser tests drive Debian's Chromium (headless); a CJK font makes their screenshots
 # readable.
-SYSTEM_TEST := chromium:chromium /usr/share/fonts/truetype/wqy/wqy-microhei.ttc:fonts-wqy-microhei
+# LibreOffice (headless) converts a drafted summary report to PDF in the documents tests.
+SYSTEM_TEST := chromium:chromium /usr/share/fonts/truetype/wqy/wqy-microhei.ttc:fonts-wqy-microhei \
+	libreoffice:libreoffice-writer-nogui
 
 .PHONY: demo test setup serve bench lint format lock clean system-base
 

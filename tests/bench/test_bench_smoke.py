@@ -27,7 +27,7 @@ def _figure(rows, start: str) -> float:
 
 
 @pytest.mark.django_db
-def test_ledger_section_generates_honest_facts_and_measures():
+def test_ledger_section_generates_the_services_facts_and_measures():
     rows = ledger.run(scale=TINY)
     records = sum(
         m.objects.count() for m in (MediaOutput, MaterialRecord, EventRecord, FigureRecord)
@@ -49,10 +49,7 @@ def test_ledger_section_generates_honest_facts_and_measures():
     data = ledger.ensure_data(TINY)
     assert data.reused and data.facts == Fact.objects.count()
 
-
-@pytest.mark.django_db
-def test_generated_facts_are_build_facts_output():
-    data = ledger.ensure_data(TINY)
+    # The facts written are those build_facts gives for the stored records.
     checker = ledger.FactRows(check_every=1)
     for kind, model in ledger.MODEL_OF.items():
         for record in model.objects.select_related(

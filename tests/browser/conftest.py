@@ -15,7 +15,7 @@ from .helpers import ARTIFACTS, DESK, launch
 
 
 @pytest.fixture(scope="session")
-def playwright_instance() -> Iterator:
+def playwright_instance(django_db_setup, django_db_blocker) -> Iterator:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -24,14 +24,27 @@ def playwright_instance() -> Iterator:
             "(make setup installs it).",
             pytrace=False,
         )
+    from django.db import connections
 
     # Playwright's sync API keeps an asyncio event loop in this thread, so Django's check
     # for the ORM being called from async code would refuse the tests' own (synchronous)
     # seeding and assertions. Nothing here runs in a coroutine.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # Starting Playwright switches this thread to another context, where Django's
+    # connections (context-local) are new objects without the migrated contents saved
+    # when the test database was made: hand them over, so that serialized rollback
+    # restores the seeded indicators before each test.
+    saved = {
+        alias: getattr(connections[alias], "_test_serialized_contents", None)
+        for alias in connections
+    }
     try:
         with sync_playwright() as playwright:
+            with django_db_blocker.unblock():
+                for alias, contents in saved.items():
+                    if contents is not None:
+                        connections[alias]._test_serialized_contents = contents
             yield playwright
     finally:
         if previous is None:
@@ -59,6 +72,16 @@ def context(browser):
 @pytest.fixture
 def page(context):
     return context.new_page()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The dashboard's cache starts empty in each test (ids repeat between tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,16 @@ from campaigndesk.campaigns.models import Campaign, LeadingGroupMember, QuotaTar
 from campaigndesk.regions.models import RegionLevel
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The dashboard's cache starts empty in each test (ids repeat between tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def client():
     """A browser that asks for English, so that tests can look for the source strings

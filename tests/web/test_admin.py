@@ -11,6 +11,7 @@ from campaigndesk.common.admin import ReadOnlyAdminMixin
 from campaigndesk.regions.models import UnitAlias
 
 from ..collection.helpers import collection_rows
+from ..documents.helpers import matrix_report
 from ..factories import OutletFactory, make_user
 
 
@@ -33,6 +34,7 @@ def root(client, plan, world):
     outlet = OutletFactory(unit=world.county_unit, region=world.county)
     _ledger_rows(world, outlet)
     collection_rows(world)
+    matrix_report(world)
     _api_token(world)
     user = make_user("root", None, Role.ADMIN, is_superuser=True, is_staff=True)
     client.force_login(user)
@@ -45,7 +47,7 @@ def _ledger_rows(world, outlet):
 
     from campaigndesk.accounts.scoping import SYSTEM
     from campaigndesk.ledger import services as ledger
-    from campaigndesk.ledger.models import ImportBatch, Indicator
+    from campaigndesk.ledger.models import ExportTemplate, ImportBatch, ImportedUpdate, Indicator
 
     campaign, day = world.campaign, datetime.date(2024, 3, 1)
     common = {"actor": SYSTEM, "campaign": campaign, "unit": world.county_unit, "date": day}
@@ -71,7 +73,15 @@ def _ledger_rows(world, outlet):
         start=datetime.date(2024, 1, 1),
         end=datetime.date(2024, 1, 31),
     )
-    ImportBatch.objects.create(campaign=campaign, kind="event", filename="f.csv", sha256="0" * 64)
+    batch = ImportBatch.objects.create(
+        campaign=campaign, kind="event", filename="f.csv", sha256="0" * 64
+    )
+    ImportedUpdate.objects.create(
+        batch=batch, record_kind="event", record_id=event.pk, before={}, written_at=event.updated_at
+    )
+    ExportTemplate.objects.create(
+        campaign=campaign, name="上级模板", filename="t.xlsx", workbook=b"PK", sha256="1" * 64
+    )
 
 
 def _api_token(world):

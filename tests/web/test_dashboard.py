@@ -133,6 +133,49 @@ def test_a_new_record_shows_on_the_next_request(client, world):
     assert Decimal(tiles(client.get(url).content.decode())["lectures"]) == before + 5
 
 
+def test_the_cache_serves_repeats_and_a_write_shows_on_the_next_request(client, world, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 300
+    data = seed(world, with_collection=False)
+    client.force_login(world.office)
+    url = f"/dashboard/?campaign={data.campaign.pk}"
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url)
+        return len(ctx.captured_queries)
+
+    first = queries()
+    assert queries() < first - 10  # the ledger's figures came from the cache
+    before = Decimal(tiles(client.get(url).content.decode())["lectures"])
+    for actor in (world.reporter, world.office):
+        ledger.record_create(
+            actor=actor,
+            campaign=data.campaign,
+            record_kind="event",
+            unit=world.township_unit,
+            kind="lecture",
+            sessions=2,
+            date=data.today,
+        )
+        now = Decimal(tiles(client.get(url).content.decode())["lectures"])
+        assert now == before + 2
+        before = now
+    # Another language, another entry (labels are part of the figures).
+    body = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "17.6万余张" in body
+
+
+def test_the_cache_is_per_scope(client, world, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 300
+    data = seed(world, with_collection=False)
+    url = f"/dashboard/?campaign={data.campaign.pk}"
+    client.force_login(world.office)
+    office = tiles(client.get(url).content.decode())
+    client.force_login(world.reporter)
+    reporter = tiles(client.get(url).content.decode())
+    assert office["performances"] is not None and reporter["performances"] is None
+
+
 def test_campaign_outside_scope_is_not_found(client, world):
     data = seed(world, with_collection=False)
     client.force_login(world.other_reporter)
@@ -167,7 +210,8 @@ def test_no_campaign_no_error(client, world):
     assert "No campaigns to show." in response.content.decode()
 
 
-def test_dashboard_query_count_does_not_grow_with_records(client, world):
+def test_dashboard_query_count_does_not_grow_with_records(client, world, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 0  # count the queries of the figures themselves
     data = seed(world, with_collection=False)
     client.force_login(world.office)
     url = f"/dashboard/?campaign={data.campaign.pk}"

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from ..collection.helpers import matrix_ids
+from ..documents.helpers import matrix_report
 from .seed import matrix_records
 
 ROLES = [
@@ -47,6 +48,8 @@ def logged_in(default: int, **by_role: int) -> dict[str, int]:
 # (method, URL with {ids} from the world, POST data, expected status per role)
 SPECS = [
     ("GET", "/healthz", None, statuses(200)),
+    # The API's schema at the address the issue names (outside the api namespace).
+    ("GET", "/api/openapi.json", None, logged_in(200)),
     ("GET", "/", None, logged_in(200)),
     (
         "GET",
@@ -265,6 +268,77 @@ SPECS = [
         None,
         logged_in(200, other_office=404, other_reporter=404),
     ),
+    # Published reports and drafted documents (issue 6). {report} is a report on {campaign}
+    # with its figures, {report_figure} the first. The region's readers see reports; only
+    # the office uploads, reviews, imports and pastes schedules; anyone who sees the
+    # campaign drafts its summary report (with the figures they may see).
+    (
+        "GET",
+        "/documents/campaigns/{campaign}/reports/",
+        None,
+        logged_in(200, reporter=403, other_office=404, other_reporter=404),
+    ),
+    (
+        "GET",
+        "/documents/campaigns/{other_campaign}/reports/",
+        None,
+        logged_in(200, reporter=404, other_reporter=403),
+    ),
+    # A blank form: shown again with its errors.
+    (
+        "POST",
+        "/documents/campaigns/{campaign}/reports/",
+        {},
+        logged_in(403, admin=200, office=200, other_office=404, other_reporter=404),
+    ),
+    (
+        "GET",
+        "/documents/reports/{report}/",
+        None,
+        logged_in(200, reporter=404, other_office=404, other_reporter=404),
+    ),
+    ("GET", "/documents/reports/999999/", None, logged_in(404)),
+    # No unit chosen: back to the report with the error.
+    (
+        "POST",
+        "/documents/reports/{report}/import/",
+        {},
+        logged_in(403, admin=302, office=302, reporter=404, other_office=404, other_reporter=404),
+    ),
+    ("GET", "/documents/reports/{report}/import/", None, logged_in(405)),
+    (
+        "POST",
+        "/documents/figures/{report_figure}/review/",
+        {"decision": "reject"},
+        logged_in(403, admin=302, office=302, reporter=404, other_office=404, other_reporter=404),
+    ),
+    ("GET", "/documents/figures/{report_figure}/review/", None, logged_in(405)),
+    (
+        "GET",
+        "/documents/campaigns/{campaign}/summary/",
+        None,
+        logged_in(200, other_office=404, other_reporter=404),
+    ),
+    ("GET", "/documents/campaigns/999999/summary/", None, logged_in(404)),
+    (
+        "GET",
+        "/documents/campaigns/{campaign}/summary.docx",
+        None,
+        logged_in(200, other_office=404, other_reporter=404),
+    ),
+    (
+        "GET",
+        "/documents/campaigns/{campaign}/schedule/",
+        None,
+        logged_in(403, admin=200, office=200, other_office=404, other_reporter=404),
+    ),
+    # A blank form: shown again with its errors, nothing imported.
+    (
+        "POST",
+        "/documents/campaigns/{campaign}/schedule/",
+        {},
+        logged_in(403, admin=200, office=200, other_office=404, other_reporter=404),
+    ),
 ]
 
 # One test per URL, all roles in it (one world instead of ten); a failure lists every
@@ -294,6 +368,7 @@ def ids(world) -> dict[str, int]:
         **{name: getattr(world, name).pk for name in WORLD_IDS},
         **matrix_ids(world),
         **matrix_records(world),
+        **matrix_report(world),
     }
 
 

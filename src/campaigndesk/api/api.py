@@ -20,6 +20,7 @@ from . import (
     accounts,
     campaigns,
     collection,
+    documents,
     imports,
     indicators,
     ledger,
@@ -65,6 +66,7 @@ api.add_router("", rollups.router)
 api.add_router("", ledger.router)
 api.add_router("", imports.router)
 api.add_router("", collection.router)
+api.add_router("", documents.router)
 
 
 @signed_in

@@ -889,10 +889,12 @@ def compare(
     repeat: int,
     budget_s: float,
 ) -> tuple[list[float], list[float]]:
-    """Warm both, then time them alternately (``repeat`` runs each, fewer when a run is
-    so slow that ``budget_s`` would be exceeded, but at least 5)."""
+    """Warm both, then time them alternately: ``repeat`` runs each, fewer when a run is
+    so slow that ``budget_s`` would be exceeded (but at least 5, or 3 when one run of
+    both takes more than 10 s)."""
     first = _timed(rollup_call) + _timed(sql_call)
-    runs = max(5, min(repeat, int(budget_s * 1000 / max(first, 0.001))))
+    least = min(repeat, 5 if first < 10_000 else 3)
+    runs = max(least, min(repeat, int(budget_s * 1000 / max(first, 0.001))))
     a, b = [], []
     for _ in range(runs):
         a.append(_timed(rollup_call))
@@ -1101,5 +1103,7 @@ def run(scale: float = 1.0) -> list[Row]:
     else:
         rows.append(("  generated (records + facts, indexes rebuilt)", data.seconds, "s", "< 600"))
         rows.append(("  generation rate", data.records / data.seconds, "rec/s", ""))
-    rows += measure(data, repeat=30 if scale >= 0.01 else 5, budget_s=30.0 if scale >= 0.01 else 2)
+    # 30 warm runs (fewer for a slow case, within 30 s); a quick check at tiny scales.
+    full = scale >= 0.01
+    rows += measure(data, repeat=30 if full else 2, budget_s=30.0 if full else 0.5)
     return rows

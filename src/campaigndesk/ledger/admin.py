@@ -8,9 +8,11 @@ from campaigndesk.common.admin import ReadOnlyAdmin
 from .models import (
     EventRecord,
     Evidence,
+    ExportTemplate,
     Fact,
     FigureRecord,
     ImportBatch,
+    ImportedUpdate,
     Indicator,
     MaterialRecord,
     MediaOutput,
@@ -81,3 +83,14 @@ class ImportBatchAdmin(ReadOnlyAdmin):
 class FactAdmin(ReadOnlyAdmin):
     list_display = ["indicator", "value", "approx_rank", "date", "region_path", "kind"]
     list_select_related = ["indicator"]
+
+
+@admin.register(ImportedUpdate)
+class ImportedUpdateAdmin(ReadOnlyAdmin):
+    list_display = ["batch", "record_kind", "record_id", "written_at"]
+
+
+@admin.register(ExportTemplate)
+class ExportTemplateAdmin(ReadOnlyAdmin):
+    list_display = ["name", "filename", "campaign", "office_unit"]
+    exclude = ["workbook"]  # binary: not shown

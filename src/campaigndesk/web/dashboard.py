@@ -9,9 +9,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.apps import apps
-from django.utils import formats, timezone
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from campaigndesk.accounts.models import AuditEntry
+from campaigndesk.accounts.scoping import read_scope
 from campaigndesk.campaigns import selectors as campaign_selectors
 from campaigndesk.campaigns.models import Campaign, QuotaTarget, RateKind, ScheduleItem
 from campaigndesk.ledger import selectors as ledger
@@ -51,6 +55,8 @@ RATE_INDICATOR = {
     RateKind.SATISFACTION: "satisfaction_rate",
 }
 GAP_LIST_LIMIT = 60
+# How many of the latest audit ids the ledger's version counts (see ``ledger_version``).
+VERSION_WINDOW = 256
 # Charted per category: counts that add up (not views, snapshots, distinct counts or rates).
 NOT_CHARTED = {"views", "material_area"}
 
@@ -266,6 +272,78 @@ def _indicators(codes: list[str]) -> list[Indicator]:
     return [found[c] for c in codes if c in found]
 
 
+@dataclass
+class Figures:
+    """The part of the dashboard read from the ledger (the costly part, cached)."""
+
+    tiles: list[Figure]
+    categories: list[CategoryBlock]
+    trend: Chart
+    channel: Breakdown
+    outlet_level: Breakdown
+    areas: list[Breakdown]
+    gaps: list[CoverageGap]
+    targets: Targets
+
+
+def figures(*, actor, campaign: Campaign, region: Region, today: datetime.date) -> Figures:
+    """The ledger's figures for the campaign narrowed to ``region`` as of ``today``."""
+    filters = RollupFilter(region=region, as_of=today)
+    totals = ledger.rollup(actor=actor, campaign=campaign, filters=filters)
+    by_code = {row.indicator.code: row for row in totals.rows if not row.group}
+    all_indicators = list(Indicator.objects.filter(is_active=True))
+    lookup = {i.code: i for i in all_indicators}
+    return Figures(
+        tiles=[Figure(indicator=lookup[c], row=by_code.get(c)) for c in HEADLINE if c in lookup],
+        categories=_categories(all_indicators, by_code),
+        trend=_trend(actor, campaign, filters, today),
+        channel=_channel(actor, campaign, filters),
+        outlet_level=_outlet_level(actor, campaign, filters),
+        areas=_areas(actor, campaign, filters, region),
+        gaps=_gaps(actor, campaign, region, today),
+        targets=targets(actor=actor, campaign=campaign, today=today, totals=by_code, region=region),
+    )
+
+
+def ledger_version() -> tuple[int, int]:
+    """What changes whenever anything is written: every service (ledger records, imports,
+    collection submissions, targets, schedules) writes its audit entry in the same
+    transaction as its change. The number of entries among the latest ids is part of it
+    because ids are handed out before commit: a write committing after a later one
+    fills a gap without raising the highest id."""
+    latest = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    recent = AuditEntry.objects.filter(id__gt=latest - VERSION_WINDOW).count()
+    return latest, recent
+
+
+def cached_figures(*, actor, campaign: Campaign, region: Region, today: datetime.date) -> Figures:
+    """``figures``, kept for settings.DASHBOARD_CACHE_SECONDS (0: not kept) under the
+    ledger's version, so that a write shows on the next request. Readers with the same
+    scope (an office's staff) share an entry; the language is part of the key (labels)."""
+    seconds = getattr(settings, "DASHBOARD_CACHE_SECONDS", 0)
+    if not seconds:
+        return figures(actor=actor, campaign=campaign, region=region, today=today)
+    scope = read_scope(actor)
+    key = "dashboard:" + ":".join(
+        str(part)
+        for part in (
+            campaign.pk,
+            region.pk,
+            scope.everything,
+            scope.subtree_path,
+            scope.unit_id,
+            translation.get_language(),
+            today.isoformat(),
+            *ledger_version(),
+        )
+    )
+    found = cache.get(key)
+    if found is None:
+        found = figures(actor=actor, campaign=campaign, region=region, today=today)
+        cache.set(key, found, seconds)
+    return found
+
+
 def build(
     *,
     actor,
@@ -275,16 +353,13 @@ def build(
     now: datetime.datetime | None = None,
 ) -> Dashboard:
     """Everything the dashboard shows for the campaign narrowed to ``region`` (default its
-    own), as of ``today`` (default the office's today)."""
+    own), as of ``today`` (default the office's today). The ledger's figures may come from
+    the cache (see ``cached_figures``); the schedule and the collection rounds are read
+    afresh."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     region = region or campaign.region
-    filters = RollupFilter(region=region, as_of=today)
-    totals = ledger.rollup(actor=actor, campaign=campaign, filters=filters)
-    by_code = {row.indicator.code: row for row in totals.rows if not row.group}
-    all_indicators = list(Indicator.objects.filter(is_active=True))
-    lookup = {i.code: i for i in all_indicators}
-    tiles = [Figure(indicator=lookup[c], row=by_code.get(c)) for c in HEADLINE if c in lookup]
+    part = cached_figures(actor=actor, campaign=campaign, region=region, today=today)
     week = week_of(today)
     schedule = list(campaign_selectors.schedule_for_campaign(campaign=campaign, today=today))
     tasks = _active_tasks(actor, campaign, now) if collection_installed() else None
@@ -293,14 +368,14 @@ def build(
         region=region,
         today=today,
         week=week,
-        tiles=tiles,
-        categories=_categories(all_indicators, by_code),
-        trend=_trend(actor, campaign, filters, today),
-        channel=_channel(actor, campaign, filters),
-        outlet_level=_outlet_level(actor, campaign, filters),
-        areas=_areas(actor, campaign, filters, region),
-        gaps=_gaps(actor, campaign, region, today),
-        targets=targets(actor=actor, campaign=campaign, today=today, totals=by_code, region=region),
+        tiles=part.tiles,
+        categories=part.categories,
+        trend=part.trend,
+        channel=part.channel,
+        outlet_level=part.outlet_level,
+        areas=part.areas,
+        gaps=part.gaps,
+        targets=part.targets,
         behind=_behind(actor, tasks, now) if tasks is not None else None,
         owed=_owed(actor, campaign, now) if tasks is not None else None,
         due_items=[
