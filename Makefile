@@ -11,10 +11,10 @@ PORT   ?= 8000
 # (matplotlib) and LibreOffice's PDF conversion all use it.
 SYSTEM_BASE := python3:python3 npm:npm node:nodejs msgfmt:gettext pdftotext:poppler-utils \
 	/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf:fonts-droid-fallback
-# The browser tests drive Debian's Chromium (headless); a CJK font makes their screenshots
-# readable.
+# The browser tests drive Debian's Chromium (headless); pages name the project's CJK font
+# first, so screenshots use it too.
 # LibreOffice (headless) converts a drafted summary report to PDF in the documents tests.
-SYSTEM_TEST := chromium:chromium /usr/share/fonts/truetype/wqy/wqy-microhei.ttc:fonts-wqy-microhei \
+SYSTEM_TEST := chromium:chromium \
 	libreoffice:libreoffice-writer-nogui
 
 .PHONY: demo test setup serve bench lint format lock clean system-base

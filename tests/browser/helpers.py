@@ -45,9 +45,9 @@ def launch(playwright, path: Path = CHROMIUM):
     return playwright.chromium.launch(executable_path=str(path), args=CHROMIUM_ARGS)
 
 
-def screenshot(page, name: str) -> Path:
+def screenshot(page, name: str, *, full_page: bool = True) -> Path:
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 

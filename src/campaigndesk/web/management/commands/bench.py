@@ -15,7 +15,7 @@ from django.utils import timezone
 
 # Sections in the order they run; each module has ``run(scale=...) -> [(label, figure,
 # unit, target)]`` (scale: 1.0 is the full benchmark, smaller for a quick run).
-SECTIONS = ["regions", "extraction", "ledger", "imports", "api"]
+SECTIONS = ["regions", "extraction", "ledger", "imports", "api", "dashboard"]
 RESULTS = Path(settings.PROJECT_DIR) / "bench" / "results.json"
 
 
