@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 
 from campaigndesk.campaigns.selectors import access_campaign
 from campaigndesk.common.errors import DomainError, FieldError, Forbidden, NotFound
+from campaigndesk.ledger.display import number_display
 
 from . import selectors, services
 from .forms import FillForm, TaskEditForm, TaskForm
-from .templatetags.collection_tags import plain_number
 
 TASK_FIELDS = [
     "title",
@@ -203,7 +203,7 @@ def fill(request: HttpRequest, id: int, unit_id: int) -> HttpResponse:
     initial = {}
     if submission is not None:
         for code, value in submission.values_by_code.items():
-            initial[f"value_{code}"] = plain_number(value.value)
+            initial[f"value_{code}"] = number_display(value.value)
             initial[f"approx_{code}"] = value.approx
         initial["note"] = submission.note
     form = FillForm(
