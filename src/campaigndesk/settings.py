@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "campaigndesk.ledger",
     "campaigndesk.collection",
     "campaigndesk.documents",
+    "campaigndesk.reporting",
+    "campaigndesk.notifications",
     "campaigndesk.web",
     "campaigndesk.api",
 ]
