@@ -427,3 +427,44 @@ def test_weak_password_fails_before_writing(demo):
     assert counts() == before
     assert not User.objects.filter(username__in=["observer", "editor"]).exists()
     assert os.environ.get("DEMO_PASSWORD") is None
+
+
+# --- The Chuxiong ledger ------------------------------------------------------------------
+
+
+def test_chuxiong_ledger_gives_the_reports_figures(demo):
+    """The demo files the outputs and shows the Chuxiong report counts to 22 February, so
+    the rollup (and every page that reads it) repeats the report's own figures."""
+    from campaigndesk.accounts.scoping import SYSTEM
+    from campaigndesk.ledger.rollup import RollupFilter, rollup
+
+    result = rollup(
+        actor=SYSTEM,
+        campaign=campaign(CX_NAME),
+        filters=RollupFilter(as_of=datetime.date(2024, 2, 22)),
+    )
+    figures = {
+        code: (result.total(code).value, result.total(code).approx)
+        for code in (
+            "news_reports",  # 云南卫视 3 + 楚雄新闻联播/民情直通车 5
+            "articles",  # 文图 7 + 7 + 5 + 7 + 2
+            "special_films",
+            "short_videos",
+            "live_streams",
+            "performances",
+            "event_participants",
+            "views_cumulative",
+            "counties_covered",
+        )
+    }
+    assert figures == {
+        "news_reports": (8, ""),
+        "articles": (28, ""),
+        "special_films": (10, ""),
+        "short_videos": (10, ""),
+        "live_streams": (10, ""),
+        "performances": (10, ""),
+        "event_participants": (3000, ""),
+        "views_cumulative": (6_000_000, "more"),
+        "counties_covered": (8, ""),
+    }

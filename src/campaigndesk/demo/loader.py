@@ -35,6 +35,7 @@ from campaigndesk.regions.selectors import unit_match
 
 from . import facts as F
 from .plan import DemoPlan, Person, build_plan
+from .records import ensure_chuxiong_records
 
 DEFAULT_PASSWORD = "campaigndesk"
 _OFFICIAL_FILES = ("provinces.csv", "cities.csv", "areas.csv", "streets.csv", "villages.csv")
@@ -307,6 +308,7 @@ def _ensure_chuxiong(plan: DemoPlan, units: dict[UnitKey, Unit], result: DemoRes
             strand=strand,
             phase=phase,
         )
+    ensure_chuxiong_records(campaign=campaign, tour=plan.cx_tour, counts=result.created)
 
 
 def _ensure_shaoyang(plan: DemoPlan, units: dict[UnitKey, Unit], result: DemoResult) -> None:

@@ -10,7 +10,7 @@ from campaigndesk.accounts.models import Role
 from campaigndesk.common.errors import DomainError
 from campaigndesk.demo.loader import DEFAULT_PASSWORD, DemoResult, demo_load
 
-URL = "http://127.0.0.1:8000/"
+URL = f"http://127.0.0.1:{os.environ.get('PORT') or 8000}/"
 
 
 class Command(BaseCommand):
@@ -60,6 +60,7 @@ class Command(BaseCommand):
             "leading-group members": _("leading-group members"),
             "targets": _("targets"),
             "schedule items": _("schedule items"),
+            "ledger records": _("ledger records"),
             "accounts": _("accounts"),
         }
         if result.changed:
