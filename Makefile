@@ -13,9 +13,12 @@ SYSTEM_BASE := python3:python3 npm:npm node:nodejs msgfmt:gettext pdftotext:popp
 	/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf:fonts-droid-fallback
 # The browser tests drive Debian's Chromium (headless); pages name the project's CJK font
 # first, so screenshots use it too.
-# LibreOffice (headless) converts a drafted summary report to PDF in the documents tests.
+# LibreOffice (headless) converts a drafted summary report to PDF in the documents tests,
+# and issued briefings and bulletins (.docx and .xlsx) in the reporting tests; Calc has no
+# command of its own, so its library marks it installed.
 SYSTEM_TEST := chromium:chromium \
-	libreoffice:libreoffice-writer-nogui
+	libreoffice:libreoffice-writer-nogui \
+	/usr/lib/libreoffice/program/libsclo.so:libreoffice-calc-nogui
 
 .PHONY: demo test setup serve bench lint format lock clean system-base
 

@@ -13,6 +13,7 @@ from campaigndesk.regions.models import UnitAlias
 from ..collection.helpers import collection_rows
 from ..documents.helpers import matrix_report
 from ..factories import OutletFactory, make_user
+from ..reporting.factories import reporting_rows
 
 
 def project_models():
@@ -36,6 +37,7 @@ def root(client, plan, world):
     collection_rows(world)
     matrix_report(world)
     _api_token(world)
+    reporting_rows(world)
     user = make_user("root", None, Role.ADMIN, is_superuser=True, is_staff=True)
     client.force_login(user)
     return client
