@@ -39,8 +39,10 @@ from campaigndesk.campaigns.models import (
 from campaigndesk.campaigns.selectors import campaign_list
 from campaigndesk.demo import facts
 from campaigndesk.demo.plan import build_plan
+from campaigndesk.ledger.models import EventRecord, FigureRecord, MediaOutput
 from campaigndesk.regions.models import Outlet, Region, RegionLevel, Unit, UnitAlias, UnitKind
 from campaigndesk.regions.paths import is_within, subtree_q
+from campaigndesk.reporting.models import Adoption, Briefing, Bulletin, InfoItem, ItemTransition
 
 MODELS = (
     Region,
@@ -59,6 +61,14 @@ MODELS = (
     User,
     RoleGrant,
     AuditEntry,
+    InfoItem,
+    ItemTransition,
+    Adoption,
+    Briefing,
+    Bulletin,
+    MediaOutput,
+    EventRecord,
+    FigureRecord,
 )
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 USERNAMES = [spec.username for spec in facts.ACCOUNTS]
@@ -96,11 +106,14 @@ def run_demo(**env: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def runs(django_db_setup, django_db_blocker):
+def runs(django_db_setup, django_db_blocker, tmp_path_factory):
     # The production hasher takes a second per account; the policy check does not care.
+    # Issued bulletins store their files: in a temporary media folder, not data/.
     with (
         django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHERS),
+        override_settings(
+            PASSWORD_HASHERS=FAST_HASHERS, MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))
+        ),
         translation.override("en"),
     ):
         outer = transaction.atomic()
@@ -468,3 +481,42 @@ def test_chuxiong_ledger_gives_the_reports_figures(demo):
         "views_cumulative": (6_000_000, "more"),
         "counties_covered": (8, ""),
     }
+
+
+# --- The Shaoyang reporting up ------------------------------------------------------------
+
+
+def test_shaoyang_october_bulletin_is_issued_from_the_items(demo):
+    """The October bulletin is issued (2023 第1期), frozen with the figures the scoring
+    gives for the items the demo filed; two units fall short of the quota of 3."""
+    from campaigndesk.reporting.scoring import bulletin_compute
+    from campaigndesk.reporting.selectors import rules_in_force
+
+    c = campaign(SY_NAME)
+    bulletin = Bulletin.objects.get(campaign=c)
+    assert (bulletin.state, bulletin.year, bulletin.number) == ("issued", 2023, 1)
+    assert bulletin.issue_date == datetime.date(2023, 11, 6)
+    rows = bulletin.snapshot["rows"]
+    # The 13 responsible units; the lead unit is the office issuing it and is not ranked.
+    assert len(rows) == 13
+    assert bulletin.office.name not in {row["unit"] for row in rows}
+    assert sorted(row["missing"] for row in rows if not row["quota_met"]) == [1, 2]
+    fresh = bulletin_compute(
+        campaign=c,
+        period_start=datetime.date(2023, 10, 1),
+        rules=rules_in_force(campaign=c, on=datetime.date(2023, 10, 1)),
+        issuing_office=bulletin.office,
+    )
+    assert fresh["rows"] == rows
+    assert any(Decimal(row["points"]) > 0 for row in rows)
+    assert Briefing.objects.filter(campaign=c, state="issued").count() == 2
+
+
+def test_shaoyang_desk_has_items_at_every_step(demo):
+    c = campaign(SY_NAME)
+    states = set(InfoItem.objects.filter(campaign=c).values_list("state", flat=True))
+    assert {"submitted", "edited", "reviewed", "signed_off"} <= states
+    returned = ItemTransition.objects.filter(item__campaign=c, step="return")
+    assert returned.count() == 1
+    # Replayed at the times they happened, not when the demo ran.
+    assert {t.at.year for t in ItemTransition.objects.filter(item__campaign=c)} == {2023}

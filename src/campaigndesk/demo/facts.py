@@ -345,4 +345,44 @@ ACCOUNTS = (
     AccountSpec("reviewer", (Role.REVIEWER,), _CX_DESK),
     AccountSpec("approver", (Role.APPROVER,), _CX_DESK),
     AccountSpec("observer", (Role.OBSERVER,), _CX_DESK),
+    # The Shaoyang desk that edits, reviews and signs off the units' information items.
+    AccountSpec("editor_shaoyang", (Role.EDITOR,), (SHAOYANG_COUNTY, SY_LEAD)),
+    AccountSpec("reviewer_shaoyang", (Role.REVIEWER,), (SHAOYANG_COUNTY, SY_LEAD)),
+    AccountSpec("approver_shaoyang", (Role.APPROVER,), (SHAOYANG_COUNTY, SY_LEAD)),
+)
+
+# --- Shaoyang reporting up (信息报送), October–November 2023 ---------------------------------
+# The plan: at least 3 items per unit a month by the 5th of the next month, a monthly
+# bulletin from October and an annual assessment. The points are the demo's own choice.
+SY_RULES = {
+    "valid_from": D(2023, 10, 1),
+    "points_central": 20,
+    "points_provincial": 6,
+    "points_municipal": 4,
+    "points_county": 2,
+    "headline_multiplier": 2,
+    "leader_comment_bonus": 5,
+    "missing_quota_penalty": 2,
+    "false_report_penalty": 10,
+    "note": "按县打好重点民生保障仗宣传工作规则计分",
+}
+SY_SIGNER = "刘建国"
+SY_DISTRIBUTION = {
+    "report_to": "市打好重点民生保障仗工作专班办公室",
+    "send_to": "县委、县政府领导",
+    "distribute_to": "县直各责任单位",
+    "copies": 30,
+}
+# Topics an item may report on, per responsible unit's field.
+SY_TOPICS = (
+    "城乡居民医保参保缴费工作有序推进",
+    "妇女“两癌”免费检查惠及农村妇女",
+    "老旧小区改造项目进入施工高峰",
+    "农村电网改造提升工程完成阶段任务",
+    "零就业家庭动态清零",
+    "困难残疾人生活补贴按月足额发放",
+    "农村供水保障工程让群众喝上放心水",
+    "农村公路提质改造项目加快实施",
+    "义务教育薄弱环节改善项目竣工",
+    "“一件事一次办”改革便民利企",
 )

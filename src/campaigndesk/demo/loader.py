@@ -36,6 +36,7 @@ from campaigndesk.regions.selectors import unit_match
 from . import facts as F
 from .plan import DemoPlan, Person, build_plan
 from .records import ensure_chuxiong_records
+from .reporting import ensure_shaoyang_reporting
 
 DEFAULT_PASSWORD = "campaigndesk"
 _OFFICIAL_FILES = ("provinces.csv", "cities.csv", "areas.csv", "streets.csv", "villages.csv")
@@ -365,6 +366,7 @@ def _ensure_shaoyang(plan: DemoPlan, units: dict[UnitKey, Unit], result: DemoRes
             strand=strand,
             phase=next((p for p in reversed(phases) if p.start_date <= start), None),
         )
+    ensure_shaoyang_reporting(campaign=campaign, counts=result.created)
 
 
 # --- Accounts ---------------------------------------------------------------------------

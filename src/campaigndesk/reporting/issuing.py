@@ -349,7 +349,10 @@ def bulletin_delete(*, actor, bulletin: Bulletin) -> None:
 def _bulletin_snapshot(bulletin: Bulletin, rules) -> dict:
     data = _header(bulletin, "bulletin")
     figures = bulletin_compute(
-        campaign=bulletin.campaign, period_start=bulletin.period_start, rules=rules
+        campaign=bulletin.campaign,
+        period_start=bulletin.period_start,
+        rules=rules,
+        issuing_office=bulletin.office,
     )
     data["period"] = figures["period"]
     data["rules"] = rules_as_dict(rules)

@@ -10,6 +10,7 @@ frozen when issued: what they show is the ``snapshot`` stored with them, never r
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigndesk.regions.fields import PathField
@@ -115,12 +116,14 @@ class ItemTransition(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     reason = models.TextField(_("reason"), blank=True)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
+    # Stamped by the service's clock (so a replayed history keeps its own times).
+    at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:
         verbose_name = _("review step")
         verbose_name_plural = _("review steps")
-        ordering = ["at", "id"]
+        # The order the steps were taken in (a replayed history may stamp older times).
+        ordering = ["id"]
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.from_state}→{self.to_state}"

@@ -114,10 +114,27 @@ def item_counts(item: InfoItem, *, quota: QuotaTarget | None) -> bool:
 
 
 def campaign_units(campaign: Campaign) -> list[Unit]:
-    """The units of a campaign's quotas and bulletins: every unit linked to it (the lead
-    unit too), ordered by name (code-point order, the same on SQLite and PostgreSQL)."""
+    """Every unit linked to a campaign (lead, responsible, members, media), ordered by
+    name (code-point order, the same on SQLite and PostgreSQL)."""
     units = [
         link.unit for link in CampaignUnit.objects.filter(campaign=campaign).select_related("unit")
+    ]
+    return sorted(units, key=lambda u: (u.name, u.pk))
+
+
+# The plans put the quota on the lead and responsible units (牵头单位, 责任单位); member
+# units and media partners help but owe no items, so they are neither ranked nor penalised.
+QUOTA_ROLES = (CampaignUnit.Role.LEAD, CampaignUnit.Role.RESPONSIBLE)
+
+
+def quota_units(campaign: Campaign) -> list[Unit]:
+    """The units of a campaign's quotas and bulletins: its lead and responsible units,
+    ordered by name."""
+    units = [
+        link.unit
+        for link in CampaignUnit.objects.filter(
+            campaign=campaign, role__in=QUOTA_ROLES
+        ).select_related("unit")
     ]
     return sorted(units, key=lambda u: (u.name, u.pk))
 
@@ -174,7 +191,7 @@ def quota_status(
             required=required,
             counted=counted.get(unit.pk, 0),
         )
-        for unit in (campaign_units(campaign) if units is None else units)
+        for unit in (quota_units(campaign) if units is None else units)
     ]
 
 
@@ -203,7 +220,7 @@ def units_behind(*, actor, campaign: Campaign, on: datetime.date) -> list[UnitQu
     quota = information_quota(campaign)
     if quota is None:
         return []
-    units = _visible_units(actor, campaign_units(campaign))
+    units = _visible_units(actor, quota_units(campaign))
     if not units:
         return []
     behind = []

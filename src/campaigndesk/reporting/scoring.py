@@ -53,7 +53,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from campaigndesk.campaigns.models import Campaign, QuotaTarget
-from campaigndesk.regions.models import OutletLevel
+from campaigndesk.regions.models import OutletLevel, Unit
 
 from .models import (
     Adoption,
@@ -68,12 +68,12 @@ from .models import (
 from .quotas import (
     LOCAL_TZ,
     MONTH,
-    campaign_units,
     counted_by_unit,
     information_quota,
     item_counts,
     month_end,
     month_start,
+    quota_units,
 )
 
 CENT = Decimal("0.01")
@@ -189,7 +189,11 @@ def _adoption_points(
 
 
 def bulletin_compute(
-    *, campaign: Campaign, period_start: datetime.date, rules: AssessmentRules
+    *,
+    campaign: Campaign,
+    period_start: datetime.date,
+    rules: AssessmentRules,
+    issuing_office: Unit | None = None,
 ) -> dict:
     """The bulletin's figures for the month holding ``period_start`` under ``rules``:
     ``{"period", "quota", "rows", "totals"}`` as in the snapshot (see the module
@@ -197,7 +201,9 @@ def bulletin_compute(
     start = month_start(period_start)
     end = month_end(start)
     quota = information_quota(campaign)
-    units = campaign_units(campaign)
+    # The office issuing the bulletin does not rank itself (in a county plan the lead
+    # unit is often the office that receives the items).
+    units = [unit for unit in quota_units(campaign) if unit != issuing_office]
     unit_ids = [u.pk for u in units]
     items = InfoItem.objects.filter(campaign=campaign, unit_id__in=unit_ids)
 

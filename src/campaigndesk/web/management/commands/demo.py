@@ -61,6 +61,11 @@ class Command(BaseCommand):
             "targets": _("targets"),
             "schedule items": _("schedule items"),
             "ledger records": _("ledger records"),
+            "reporting rules": _("assessment rules"),
+            "information items": _("information items"),
+            "adoptions": _("adoptions"),
+            "briefings": _("briefings"),
+            "bulletins": _("monthly bulletins"),
             "accounts": _("accounts"),
         }
         if result.changed:
