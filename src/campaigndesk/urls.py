@@ -14,5 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("collection/", include("campaigndesk.collection.urls")),
     path("documents/", include("campaigndesk.documents.urls")),
+    path("notifications/", include("campaigndesk.notifications.urls")),
+    path("reporting/", include("campaigndesk.reporting.urls")),
     path("", include("campaigndesk.web.urls")),
 ]

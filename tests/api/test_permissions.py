@@ -12,6 +12,7 @@ from campaigndesk.api.api import api
 from ..documents.helpers import REPORT
 from ..documents.helpers import matrix_report as report_ids
 from . import ledger_data as data
+from . import reporting_requests
 
 PREFIX = "/api/v1"
 SIGNED_IN = [
@@ -50,6 +51,7 @@ MULTIPART = {
     ("POST", "/campaigns/{campaign_id}/imports/{kind}"),
     ("POST", "/extract"),
     ("POST", "/campaigns/{campaign_id}/reports"),
+    *reporting_requests.MULTIPART,
 }
 
 
@@ -287,6 +289,7 @@ REQUESTS = {
             "year": 2024,
         },
     ),
+    **reporting_requests.REQUESTS,
 }
 
 # The township unit and the campaign lie in 楚雄市, which the office (at the prefecture)
@@ -413,6 +416,130 @@ MATRIX = {
     ("POST", "/campaigns/{campaign_id}/schedule/import-text"): expect(
         403, admin=201, office=201, other_office=404, other_reporter=404
     ),
+    # Reporting (信息报送), on the township unit's items in {campaign}: the unit's reporter
+    # drafts, changes, submits, attaches and withdraws (an administrator may too; it has no
+    # unit to file for, 422); the prefecture's editor, reviewer and approver sign their own
+    # step only and any of them returns; the office records adoptions, leaders' comments,
+    # false reports, commissions, rules, briefings and bulletins; the prefecture's readers
+    # see everything, the unit sees its own items and the issued documents (drafts are
+    # not found for it); the other county sees nothing.
+    ("GET", "/campaigns/{campaign_id}/items"): expect(200, other_office=404, other_reporter=404),
+    ("POST", "/campaigns/{campaign_id}/items"): expect(
+        403, admin=422, reporter=201, other_office=404, other_reporter=404
+    ),
+    ("GET", "/items/{item_id}"): expect(200, other_office=404, other_reporter=404),
+    ("PATCH", "/items/{item_id}"): expect(
+        403, admin=200, reporter=200, other_office=404, other_reporter=404
+    ),
+    ("POST", "/items/{item_id}/submit"): expect(
+        403, admin=200, reporter=200, other_office=404, other_reporter=404
+    ),
+    ("POST", "/items/{item_id}/edit"): expect(
+        403, admin=200, editor=200, other_office=404, other_reporter=404
+    ),
+    ("POST", "/items/{item_id}/review"): expect(
+        403, admin=200, reviewer=200, other_office=404, other_reporter=404
+    ),
+    ("POST", "/items/{item_id}/sign-off"): expect(
+        403, admin=200, approver=200, other_office=404, other_reporter=404
+    ),
+    ("POST", "/items/{item_id}/return"): expect(
+        403,
+        admin=200,
+        editor=200,
+        reviewer=200,
+        approver=200,
+        other_office=404,
+        other_reporter=404,
+    ),
+    ("POST", "/items/{item_id}/withdraw"): expect(
+        403, admin=200, reporter=200, other_office=404, other_reporter=404
+    ),
+    ("POST", "/items/{item_id}/false-report"): expect(
+        403, admin=200, office=200, other_office=404, other_reporter=404
+    ),
+    # The queue lists what the user may sign (empty for the others).
+    ("GET", "/campaigns/{campaign_id}/queue"): expect(200, other_office=404, other_reporter=404),
+    ("POST", "/items/{item_id}/attachments"): expect(
+        403, admin=201, reporter=201, other_office=404, other_reporter=404
+    ),
+    ("GET", "/attachments/{attachment_id}/file"): expect(200, other_office=404, other_reporter=404),
+    ("DELETE", "/attachments/{attachment_id}"): expect(
+        403, admin=204, reporter=204, other_office=404, other_reporter=404
+    ),
+    ("GET", "/campaigns/{campaign_id}/adoptions"): expect(
+        200, other_office=404, other_reporter=404
+    ),
+    ("POST", "/items/{item_id}/adoptions"): expect(
+        403, admin=201, office=201, other_office=404, other_reporter=404
+    ),
+    ("GET", "/adoptions/{adoption_id}/proof"): expect(200, other_office=404, other_reporter=404),
+    ("DELETE", "/adoptions/{adoption_id}"): expect(
+        403, admin=204, office=204, other_office=404, other_reporter=404
+    ),
+    ("POST", "/items/{item_id}/leader-comments"): expect(
+        403, admin=201, office=201, other_office=404, other_reporter=404
+    ),
+    ("GET", "/campaigns/{campaign_id}/commissions"): expect(
+        200, other_office=404, other_reporter=404
+    ),
+    ("POST", "/campaigns/{campaign_id}/commissions"): expect(
+        403, admin=201, office=201, other_office=404, other_reporter=404
+    ),
+    ("GET", "/commissions/owed"): expect(200),
+    ("GET", "/commissions/{commission_id}"): expect(200, other_office=404, other_reporter=404),
+    ("GET", "/campaigns/{campaign_id}/quota/behind"): expect(
+        200, other_office=404, other_reporter=404
+    ),
+    ("GET", "/campaigns/{campaign_id}/rules"): expect(200, other_office=404, other_reporter=404),
+    ("POST", "/campaigns/{campaign_id}/rules"): expect(
+        403, admin=201, office=201, other_office=404, other_reporter=404
+    ),
+    # An administrator belongs to no office, so it has none to issue a document from.
+    ("GET", "/campaigns/{campaign_id}/briefings"): expect(
+        200, other_office=404, other_reporter=404
+    ),
+    ("POST", "/campaigns/{campaign_id}/briefings"): expect(
+        403, admin=422, office=201, other_office=404, other_reporter=404
+    ),
+    ("GET", "/briefings/{briefing_id}"): expect(200, other_office=404, other_reporter=404),
+    ("PATCH", "/briefings/{briefing_id}"): expect(
+        403, admin=200, office=200, reporter=404, other_office=404, other_reporter=404
+    ),
+    ("POST", "/briefings/{briefing_id}/issue"): expect(
+        403, admin=200, office=200, reporter=404, other_office=404, other_reporter=404
+    ),
+    ("POST", "/briefings/{briefing_id}/correct"): expect(
+        403, admin=201, office=201, other_office=404, other_reporter=404
+    ),
+    ("GET", "/briefings/{briefing_id}/docx"): expect(200, other_office=404, other_reporter=404),
+    ("GET", "/campaigns/{campaign_id}/bulletins"): expect(
+        200, other_office=404, other_reporter=404
+    ),
+    ("POST", "/campaigns/{campaign_id}/bulletins"): expect(
+        403, admin=422, office=201, other_office=404, other_reporter=404
+    ),
+    ("GET", "/bulletins/{bulletin_id}"): expect(200, other_office=404, other_reporter=404),
+    ("GET", "/bulletins/{bulletin_id}/preview"): expect(
+        200, reporter=404, other_office=404, other_reporter=404
+    ),
+    ("PATCH", "/bulletins/{bulletin_id}"): expect(
+        403, admin=200, office=200, reporter=404, other_office=404, other_reporter=404
+    ),
+    ("POST", "/bulletins/{bulletin_id}/issue"): expect(
+        403, admin=200, office=200, reporter=404, other_office=404, other_reporter=404
+    ),
+    ("POST", "/bulletins/{bulletin_id}/correct"): expect(
+        403, admin=201, office=201, other_office=404, other_reporter=404
+    ),
+    ("GET", "/bulletins/{bulletin_id}/docx"): expect(200, other_office=404, other_reporter=404),
+    ("GET", "/bulletins/{bulletin_id}/xlsx"): expect(200, other_office=404, other_reporter=404),
+    ("GET", "/campaigns/{campaign_id}/annual"): expect(200, other_office=404, other_reporter=404),
+    # Notifications are the user's own: one of the reporter's is not found for anyone else.
+    ("GET", "/notifications"): expect(200),
+    ("GET", "/notifications/unread-count"): expect(200),
+    ("POST", "/notifications/{notification_id}/read"): expect(404, reporter=200),
+    ("POST", "/notifications/read-all"): expect(200),
 }
 
 ROWS = [

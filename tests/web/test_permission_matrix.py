@@ -10,6 +10,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from ..collection.helpers import matrix_ids
 from ..documents.helpers import matrix_report
+from ..reporting.matrix import SPECS as REPORTING_SPECS
+from ..reporting.matrix import matrix_reporting
 from .seed import matrix_records
 
 ROLES = [
@@ -339,6 +341,8 @@ SPECS = [
         {},
         logged_in(403, admin=200, office=200, other_office=404, other_reporter=404),
     ),
+    # Reporting (信息报送) and notifications (issue 4): see tests/reporting/matrix.py.
+    *REPORTING_SPECS,
 ]
 
 # One test per URL, all roles in it (one world instead of ten); a failure lists every
@@ -369,6 +373,7 @@ def ids(world) -> dict[str, int]:
         **matrix_ids(world),
         **matrix_records(world),
         **matrix_report(world),
+        **matrix_reporting(world),
     }
 
 

@@ -24,8 +24,10 @@ from . import (
     imports,
     indicators,
     ledger,
+    notifications,
     records,
     regions,
+    reporting,
     rollups,
     units,
 )
@@ -67,6 +69,8 @@ api.add_router("", ledger.router)
 api.add_router("", imports.router)
 api.add_router("", collection.router)
 api.add_router("", documents.router)
+api.add_router("", reporting.router)
+api.add_router("", notifications.router)
 
 
 @signed_in
