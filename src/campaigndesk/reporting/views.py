@@ -226,18 +226,31 @@ def item_list(request: HttpRequest, id: int) -> HttpResponse:
     return render(request, "reporting/item_list.html", context)
 
 
-def _add_attachments(request: HttpRequest, item: InfoItem, files) -> list[str]:
-    """Attach each uploaded file; the errors of those refused (the rest are kept)."""
-    errors = []
-    for upload in files:
+def _uploads(form, field: str) -> list[tuple[str, bytes]]:
+    """The files uploaded in ``field`` as (name, data). Each one the service would refuse
+    (type, size) is put on the form first, so that a bad file stops the whole form and
+    nothing is saved."""
+    uploads = []
+    for upload in form.cleaned_data.get(field) or []:
+        data = upload.read()
         try:
-            services.attachment_add(
-                actor=request.user, item=item, name=upload.name, data=upload.read()
-            )
+            services.attachment_check(name=upload.name, data=data)
+        except DomainError as error:
+            form.add_error(field, f"{upload.name}: {error}")
+        uploads.append((upload.name, data))
+    return uploads
+
+
+def _add_attachments(request: HttpRequest, item: InfoItem, files) -> list[str]:
+    """Attach each (name, data) already checked; the errors of those refused still."""
+    errors = []
+    for name, data in files:
+        try:
+            services.attachment_add(actor=request.user, item=item, name=name, data=data)
         except Forbidden:
             raise
         except DomainError as error:
-            errors.append(f"{upload.name}: {error}")
+            errors.append(f"{name}: {error}")
     return errors
 
 
@@ -247,10 +260,13 @@ def item_new(request: HttpRequest, id: int) -> HttpResponse:
     if not _reports_in(request.user, campaign):
         raise PermissionDenied(_("Only a unit's reporter files information items."))
     form = ItemForm(request.POST or None, request.FILES or None, campaign=campaign)
-    if request.method == "POST" and form.is_valid():
+    # A bad file refuses the whole form: checked before the item is written.
+    valid = request.method == "POST" and form.is_valid()
+    uploads = _uploads(form, "attachments") if valid else []
+    if valid and not form.errors:
         try:
             item = services.item_create(actor=request.user, campaign=campaign, **form.changes())
-            errors = _add_attachments(request, item, form.cleaned_data["attachments"])
+            errors = _add_attachments(request, item, uploads)
         except Forbidden as error:
             raise PermissionDenied(str(error)) from None
         except DomainError as error:
@@ -280,10 +296,13 @@ def item_edit(request: HttpRequest, id: int) -> HttpResponse:
     form = ItemForm(
         request.POST or None, request.FILES or None, campaign=item.campaign, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
+    # A bad file refuses the whole form: checked before the item is written.
+    valid = request.method == "POST" and form.is_valid()
+    uploads = _uploads(form, "attachments") if valid else []
+    if valid and not form.errors:
         try:
             services.item_update(actor=request.user, item=item, **form.changes())
-            errors = _add_attachments(request, item, form.cleaned_data["attachments"])
+            errors = _add_attachments(request, item, uploads)
         except Forbidden as error:
             raise PermissionDenied(str(error)) from None
         except DomainError as error:
@@ -415,8 +434,11 @@ def attachment_add(request: HttpRequest, id: int) -> HttpResponse:
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         return _item_page_with(request, item, attachment_form=form)
+    uploads = _uploads(form, "files")
+    if form.errors:
+        return _item_page_with(request, item, attachment_form=form)
     try:
-        errors = _add_attachments(request, item, form.cleaned_data["files"])
+        errors = _add_attachments(request, item, uploads)
     except Forbidden as error:
         raise PermissionDenied(str(error)) from None
     if errors:
@@ -993,17 +1015,19 @@ def bulletin_xlsx(request: HttpRequest, id: int) -> HttpResponse:
 # --- annual assessment --------------------------------------------------------------------
 
 
-def _year(request: HttpRequest) -> int:
+def _year(request: HttpRequest, campaign: Campaign) -> int:
     value = request.GET.get("year", "")
     if value.isdigit() and 2000 <= int(value) <= 2100:
         return int(value)
-    return timezone.localdate().year
+    # A campaign that has ended (or not begun) opens on its nearest year.
+    this_year = timezone.localdate().year
+    return min(max(this_year, campaign.start_date.year), campaign.end_date.year)
 
 
 @login_required
 def annual(request: HttpRequest, id: int) -> HttpResponse:
     campaign = _campaign(request, id)
-    year = _year(request)
+    year = _year(request, campaign)
     data = scoring.annual_assessment(actor=request.user, campaign=campaign, year=year)
     months = data.get("months", [])
     context = {
@@ -1020,7 +1044,7 @@ def annual(request: HttpRequest, id: int) -> HttpResponse:
 @login_required
 def annual_xlsx(request: HttpRequest, id: int) -> HttpResponse:
     campaign = _campaign(request, id)
-    year = _year(request)
+    year = _year(request, campaign)
     data = scoring.annual_assessment(actor=request.user, campaign=campaign, year=year)
     filename = f"{campaign.name}{year}年度考核.xlsx"
     return _bytes(rendering.render_annual_xlsx(data), filename, XLSX_TYPE)
