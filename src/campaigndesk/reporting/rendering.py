@@ -547,11 +547,13 @@ def _bulletin_table(document, snapshot: dict, columns: list[Column]) -> None:
         last = offset == len(body) - 1
         for index, (column, value) in enumerate(zip(columns, values, strict=True)):
             write(table.cell(2 + offset, index), _cell_text(value, column), bold=last)
-    # The header repeats on every page the table runs over.
-    for header in table.rows[:2]:
-        header_properties = header._tr.get_or_add_trPr()
-        repeat = OxmlElement("w:tblHeader")
-        header_properties.append(repeat)
+    # No row breaks across a page (a unit's name would be cut in two); the header repeats
+    # on every page the table runs over.
+    for index, row in enumerate(table.rows):
+        row_properties = row._tr.get_or_add_trPr()
+        row_properties.append(OxmlElement("w:cantSplit"))
+        if index < 2:
+            row_properties.append(OxmlElement("w:tblHeader"))
 
 
 def render_bulletin_docx(snapshot: dict) -> bytes:

@@ -336,6 +336,12 @@ def _checked_file(field: str, data, name: str, *, what: str) -> tuple[bytes, str
     return data, kind, clean[:255]
 
 
+def attachment_check(*, name: str, data: bytes) -> None:
+    """Check a file as ``attachment_add`` would, writing nothing (for a form of several
+    files to refuse them all before it saves any). Raises FieldError ("file")."""
+    _checked_file("file", data, name, what=_("An attachment"))
+
+
 def _store(field_file, data: bytes, name: str) -> str:
     digest = hashlib.sha256(data).hexdigest()
     field_file.save(f"{digest[:16]}-{name[-80:]}", ContentFile(data), save=False)
