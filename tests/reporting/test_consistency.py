@@ -13,13 +13,8 @@ false report); the page and the API also give adoption points, bonus and penalty
 
 import hashlib
 import re
-import shutil
-import subprocess
-import uuid
-from pathlib import Path
 
 import lxml.html
-import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -28,11 +23,10 @@ from campaigndesk.reporting import rendering
 from campaigndesk.reporting.models import Bulletin, IssueState
 
 from . import web_data as d
+from .libreoffice import pdf_texts
 from .month_walk import walk_the_month
 
 V = "/api/v1"
-LIBREOFFICE_TIMEOUT = 240
-CALC_LIBRARY = Path("/usr/lib/libreoffice/program/libsclo.so")
 
 # March 2024 under rules v1 (see test_month_walk.py), in the bulletin's order:
 # (rank, unit, submitted, signed off, central, provincial, municipal, county, township,
@@ -165,54 +159,6 @@ def _annual_api_rows(data: dict) -> list[tuple]:
 
 
 # --- the files, through LibreOffice --------------------------------------------------------
-
-
-def _pdf_texts(files: dict[str, bytes], folder: Path) -> dict[str, tuple[str, str]]:
-    """name → (pdftotext -layout, -raw) text of each file converted to PDF in one
-    LibreOffice run with a fresh user profile (so that runs never share or lock one)."""
-    office = shutil.which("soffice") or shutil.which("libreoffice")
-    if office is None or not CALC_LIBRARY.exists():
-        pytest.fail(
-            "LibreOffice Writer and Calc are needed: run `make test` as root, or apt-get "
-            "install libreoffice-writer-nogui libreoffice-calc-nogui"
-        )
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext is None:
-        pytest.fail("pdftotext is not installed: apt-get install poppler-utils")
-    sources = []
-    for name, data in files.items():
-        path = folder / name
-        path.write_bytes(data)
-        sources.append(path)
-    profile = folder / f"lo-profile-{uuid.uuid4().hex}"
-    result = subprocess.run(
-        [
-            office,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            *map(str, sources),
-        ],
-        capture_output=True,
-        timeout=LIBREOFFICE_TIMEOUT,
-        check=False,
-    )
-    texts = {}
-    for source in sources:
-        pdf = source.with_suffix(".pdf")
-        assert pdf.exists(), (source.name, result.stdout, result.stderr)
-        assert pdf.read_bytes().startswith(b"%PDF-")
-        texts[source.name] = tuple(
-            subprocess.run(
-                [pdftotext, mode, "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
-            ).stdout.decode()
-            for mode in ("-layout", "-raw")
-        )
-    return texts
 
 
 NUMBER = r"-?\d+(?:\.\d+)?"
@@ -381,7 +327,7 @@ def test_the_march_bulletin_page_api_and_files_hold_the_same_numbers(world, tmp_
     )
 
     # The files through LibreOffice hold the page's and the API's numbers.
-    texts = _pdf_texts(
+    texts = pdf_texts(
         {"march_docx.docx": docx, "march_xlsx.xlsx": xlsx, "annual.xlsx": annual_xlsx},
         tmp_path,
     )

@@ -6,12 +6,8 @@ import copy
 import hashlib
 import io
 import re
-import shutil
-import subprocess
 import time
-import uuid
 import zipfile
-from pathlib import Path
 
 import docx
 import openpyxl
@@ -29,9 +25,7 @@ from campaigndesk.reporting.rendering import (
     render_bulletin_xlsx,
 )
 
-LIBREOFFICE_TIMEOUT = 240
-# libreoffice-calc-nogui ships no command of its own: its library marks it installed.
-CALC_LIBRARY = Path("/usr/lib/libreoffice/program/libsclo.so")
+from .libreoffice import pdf_texts
 
 # The month of four units, hand-computed under the rules below (highest level once per
 # item; central 20, provincial 6, municipal 4, county 2; headline ×2; 批示 +5; −2 per
@@ -468,69 +462,21 @@ def test_a_different_snapshot_gives_different_bytes():
 # --- LibreOffice: the files open and print the same numbers -----------------------------------
 
 
-def _require(tool: str, install: str) -> str:
-    found = shutil.which(tool)
-    if found is None:
-        pytest.fail(
-            f"{tool} is not installed: run `make test` as root, or apt-get install {install}"
-        )
-    return found
-
-
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory) -> dict[str, tuple[str, str]]:
     """name → (pdftotext -layout text, pdftotext -raw text) of every rendered document,
     converted in one LibreOffice run with its own user profile."""
-    office = shutil.which("soffice") or shutil.which("libreoffice")
-    if office is None:
-        pytest.fail(
-            "LibreOffice is not installed (no soffice on the PATH): run `make test` as root, "
-            "or apt-get install libreoffice-writer-nogui libreoffice-calc-nogui"
-        )
-    if not CALC_LIBRARY.exists():
-        pytest.fail(
-            "LibreOffice Calc is not installed (it converts the .xlsx): run `make test` as "
-            "root, or apt-get install libreoffice-calc-nogui"
-        )
-    pdftotext = _require("pdftotext", "poppler-utils")
-    folder = tmp_path_factory.mktemp("rendered")
-    sources = []
-    for name, render, snapshot in RENDERERS:
-        # Distinct stems: LibreOffice names each PDF after its source.
-        path = folder / f"{name.replace('.', '_')}.{name.rsplit('.', 1)[1]}"
-        path.write_bytes(render(snapshot))
-        sources.append(path)
-    profile = folder / f"lo-profile-{uuid.uuid4().hex}"
-    result = subprocess.run(
-        [
-            office,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            *map(str, sources),
-        ],
-        capture_output=True,
-        timeout=LIBREOFFICE_TIMEOUT,
-        check=False,
+    # Distinct stems: LibreOffice names each PDF after its source.
+    sources = {
+        f"{name.replace('.', '_')}.{name.rsplit('.', 1)[1]}": (name, render(snapshot))
+        for name, render, snapshot in RENDERERS
+    }
+    texts = pdf_texts(
+        {source: data for source, (_name, data) in sources.items()},
+        tmp_path_factory.mktemp("rendered"),
+        font="DroidSansFallback",
     )
-    texts = {}
-    for (name, _render, _snapshot), source in zip(RENDERERS, sources, strict=True):
-        pdf = source.with_suffix(".pdf")
-        assert pdf.exists(), name + result.stdout.decode() + result.stderr.decode()
-        assert pdf.read_bytes().startswith(b"%PDF-")
-        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, check=True)
-        assert b"DroidSansFallback" in fonts.stdout, name
-        texts[name] = tuple(
-            subprocess.run(
-                [pdftotext, mode, "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
-            ).stdout.decode()
-            for mode in ("-layout", "-raw")
-        )
-    return texts
+    return {name: texts[source] for source, (name, _data) in sources.items()}
 
 
 def _row_printed(layout: str, line: str) -> bool:

@@ -881,6 +881,19 @@ def _header(sent: dict) -> dict:
     return {k: v for k, v in sent.items() if k != "item_ids" and not (k == "title" and v is None)}
 
 
+def _issue(request: HttpRequest, document, issue, kind: str, issue_date, reread):
+    """Issue the draft with ``issue`` and return it as read again by ``reread``."""
+    with _fields():
+        issue(actor=request.auth, **{kind: document}, issue_date=issue_date)
+    return reread(request, document.pk)
+
+
+def _correct(request: HttpRequest, document, correct, kind: str, reread):
+    """Start a correction with ``correct`` and return the new draft (201)."""
+    draft = correct(actor=request.auth, **{kind: document})
+    return Status(201, reread(request, draft.pk))
+
+
 @router.get(
     "/campaigns/{campaign_id}/briefings",
     response={200: list[BriefingOut], 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
@@ -941,9 +954,9 @@ def briefing_update(request: HttpRequest, briefing_id: int, payload: BriefingPat
 )
 def briefing_issue(request: HttpRequest, briefing_id: int, payload: IssueIn):
     briefing = _briefing(request, briefing_id)
-    with _fields():
-        issuing.briefing_issue(actor=request.auth, briefing=briefing, issue_date=payload.issue_date)
-    return _briefing(request, briefing.pk)
+    return _issue(
+        request, briefing, issuing.briefing_issue, "briefing", payload.issue_date, _briefing
+    )
 
 
 @router.post(
@@ -953,8 +966,7 @@ def briefing_issue(request: HttpRequest, briefing_id: int, payload: IssueIn):
 )
 def briefing_correct(request: HttpRequest, briefing_id: int):
     briefing = _briefing(request, briefing_id)
-    draft = issuing.briefing_correct(actor=request.auth, briefing=briefing)
-    return Status(201, _briefing(request, draft.pk))
+    return _correct(request, briefing, issuing.briefing_correct, "briefing", _briefing)
 
 
 @router.get(
@@ -1039,9 +1051,9 @@ def bulletin_update(request: HttpRequest, bulletin_id: int, payload: BulletinPat
 )
 def bulletin_issue(request: HttpRequest, bulletin_id: int, payload: IssueIn):
     bulletin = _bulletin(request, bulletin_id)
-    with _fields():
-        issuing.bulletin_issue(actor=request.auth, bulletin=bulletin, issue_date=payload.issue_date)
-    return _bulletin(request, bulletin.pk)
+    return _issue(
+        request, bulletin, issuing.bulletin_issue, "bulletin", payload.issue_date, _bulletin
+    )
 
 
 @router.post(
@@ -1051,8 +1063,7 @@ def bulletin_issue(request: HttpRequest, bulletin_id: int, payload: IssueIn):
 )
 def bulletin_correct(request: HttpRequest, bulletin_id: int):
     bulletin = _bulletin(request, bulletin_id)
-    draft = issuing.bulletin_correct(actor=request.auth, bulletin=bulletin)
-    return Status(201, _bulletin(request, draft.pk))
+    return _correct(request, bulletin, issuing.bulletin_correct, "bulletin", _bulletin)
 
 
 @router.get(

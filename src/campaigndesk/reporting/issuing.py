@@ -11,7 +11,7 @@ the stored snapshot again, never the live data.
 import datetime
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -41,6 +41,7 @@ BULLETIN_FIELDS = (*HEADER_FIELDS, "period_start")
 BRIEFING_FIELDS = (*HEADER_FIELDS, "items")
 
 Document = Briefing | Bulletin
+_KIND = {Briefing: "briefing", Bulletin: "bulletin"}
 
 
 # ---------------------------------------------------------------- reads
@@ -197,10 +198,51 @@ def _number(document: Document, issue_date: datetime.date) -> None:
     document.issue_date = issue_date
 
 
-def _store(document: Document, field: str, data: bytes, name: str, saved: list) -> None:
-    getattr(document, field).save(name, ContentFile(data), save=False)
-    saved.append(getattr(document, field))
-    setattr(document, f"{field}_sha256", hashlib.sha256(data).hexdigest())
+def _issue(
+    document: Document,
+    *,
+    actor,
+    files: dict[str, Callable[[dict], bytes]],
+    action: str,
+    after_extra: dict,
+    before: dict,
+) -> None:
+    """Render the numbered document's snapshot into each file field of ``files`` (field →
+    renderer), store it with its sha256, mark the document issued, audit ``action`` and
+    notify the units' reporters. Stored files are deleted again if anything fails, since
+    the rolled-back row would no longer name them."""
+    saved: list = []
+    stem = f"{_KIND[type(document)]}-{document.office_id}-{document.year}-{document.number:03d}"
+    try:
+        for field, render in files.items():
+            data = render(document.snapshot)
+            getattr(document, field).save(f"{stem}.{field}", ContentFile(data), save=False)
+            saved.append(getattr(document, field))
+            setattr(document, f"{field}_sha256", hashlib.sha256(data).hexdigest())
+        document.state = IssueState.ISSUED
+        document.issued_by = actor if getattr(actor, "pk", None) else None
+        document.issued_at = timezone.now()
+        document.save()
+        audit_log(
+            actor=actor,
+            action=action,
+            obj=document,
+            before=before,
+            after={
+                "year": document.year,
+                "number": document.number,
+                "total_number": document.total_number,
+                "issue_date": document.issue_date,
+                **after_extra,
+                **{f"{field}_sha256": getattr(document, f"{field}_sha256") for field in files},
+            },
+            region_path=document.region_path,
+        )
+    except BaseException:
+        for file in saved:
+            file.storage.delete(file.name)
+        raise
+    _notify_issued(document)
 
 
 def _link(name: str, pk: int) -> str:
@@ -225,6 +267,62 @@ def _check_correctable(document: Document) -> None:
             _("This issue has already been corrected; correct the latest issue instead."),
             code="superseded",
         )
+
+
+def _draft_to_change(actor, document: Document, changes: dict, fields: tuple) -> Document:
+    """The draft re-read under lock, once the actor may manage it and ``changes`` name only
+    ``fields`` with good header values. Raises Forbidden, DomainError or FieldError."""
+    require_manage(actor, region_path=document.region_path, what=str(document))
+    document = _locked_draft(document)
+    unknown = set(changes) - set(fields)
+    if unknown:
+        raise FieldError(sorted(unknown)[0], _("This field cannot be changed."))
+    _check_header(changes)
+    return document
+
+
+def _delete_draft(actor, document: Document, *, action: str) -> None:
+    """Delete a draft, audited as ``action``. Raises DomainError once issued, Forbidden
+    unless an office over it."""
+    require_manage(actor, region_path=document.region_path, what=str(document))
+    document = _locked_draft(document)
+    audit_log(
+        actor=actor,
+        action=action,
+        obj=document,
+        before=snapshot(document),
+        region_path=document.region_path,
+    )
+    document.delete()
+
+
+def _start_correction(actor, document: Document, *, action: str, **fields) -> Document:
+    """A new draft of the same kind copying the issued document's header (plus ``fields``)
+    with ``corrects`` = it, audited as ``action``. Raises Forbidden unless an office over
+    it, DomainError unless it is issued and not already corrected."""
+    require_manage(actor, region_path=document.region_path, what=str(document))
+    _check_correctable(document)
+    office = _issuing_office(
+        actor, campaign=document.campaign, office=document.office, what=str(document)
+    )
+    correction = type(document).objects.create(
+        campaign=document.campaign,
+        office=office,
+        region_path=office.region_path,
+        corrects=document,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        **fields,
+        **{name: getattr(document, name) for name in HEADER_FIELDS},
+    )
+    audit_log(
+        actor=actor,
+        action=action,
+        obj=correction,
+        after=snapshot(correction),
+        region_path=correction.region_path,
+        extra={"corrects": document.pk},
+    )
+    return correction
 
 
 def _issue_date(issue_date: datetime.date | None) -> datetime.date:
@@ -303,12 +401,7 @@ def bulletin_create(
 def bulletin_update(*, actor, bulletin: Bulletin, **changes) -> Bulletin:
     """Change a draft bulletin's title, month or distribution lines. Raises DomainError
     once issued, Forbidden unless an office over it, FieldError for unknown or bad values."""
-    require_manage(actor, region_path=bulletin.region_path, what=str(bulletin))
-    bulletin = _locked_draft(bulletin)
-    unknown = set(changes) - set(BULLETIN_FIELDS)
-    if unknown:
-        raise FieldError(sorted(unknown)[0], _("This field cannot be changed."))
-    _check_header(changes)
+    bulletin = _draft_to_change(actor, bulletin, changes, BULLETIN_FIELDS)
     if "period_start" in changes:
         if not isinstance(changes["period_start"], datetime.date):
             raise FieldError("period_start", _("Give the month as a date."))
@@ -333,17 +426,7 @@ def bulletin_update(*, actor, bulletin: Bulletin, **changes) -> Bulletin:
 def bulletin_delete(*, actor, bulletin: Bulletin) -> None:
     """Delete a draft bulletin. Raises DomainError once issued, Forbidden unless an office
     over it."""
-    require_manage(actor, region_path=bulletin.region_path, what=str(bulletin))
-    bulletin = _locked_draft(bulletin)
-    before = snapshot(bulletin)
-    audit_log(
-        actor=actor,
-        action="reporting.bulletin.deleted",
-        obj=bulletin,
-        before=before,
-        region_path=bulletin.region_path,
-    )
-    bulletin.delete()
+    _delete_draft(actor, bulletin, action="reporting.bulletin.deleted")
 
 
 def _bulletin_snapshot(bulletin: Bulletin, rules) -> dict:
@@ -425,49 +508,17 @@ def bulletin_issue(
     _number(bulletin, day)
     bulletin.rules = rules
     bulletin.snapshot = _bulletin_snapshot(bulletin, rules)
-    saved: list = []
-    stem = f"bulletin-{bulletin.office_id}-{bulletin.year}-{bulletin.number:03d}"
-    try:
-        _store(
-            bulletin,
-            "docx",
-            rendering.render_bulletin_docx(bulletin.snapshot),
-            f"{stem}.docx",
-            saved,
-        )
-        _store(
-            bulletin,
-            "xlsx",
-            rendering.render_bulletin_xlsx(bulletin.snapshot),
-            f"{stem}.xlsx",
-            saved,
-        )
-        bulletin.state = IssueState.ISSUED
-        bulletin.issued_by = actor if getattr(actor, "pk", None) else None
-        bulletin.issued_at = timezone.now()
-        bulletin.save()
-        audit_log(
-            actor=actor,
-            action="reporting.bulletin.issued",
-            obj=bulletin,
-            before=before,
-            after={
-                "year": bulletin.year,
-                "number": bulletin.number,
-                "total_number": bulletin.total_number,
-                "issue_date": bulletin.issue_date,
-                "rules": rules.pk,
-                "corrects": bulletin.corrects_id,
-                "docx_sha256": bulletin.docx_sha256,
-                "xlsx_sha256": bulletin.xlsx_sha256,
-            },
-            region_path=bulletin.region_path,
-        )
-    except BaseException:
-        for file in saved:
-            file.storage.delete(file.name)
-        raise
-    _notify_issued(bulletin)
+    _issue(
+        bulletin,
+        actor=actor,
+        files={
+            "docx": rendering.render_bulletin_docx,
+            "xlsx": rendering.render_bulletin_xlsx,
+        },
+        action="reporting.bulletin.issued",
+        after_extra={"rules": rules.pk, "corrects": bulletin.corrects_id},
+        before=before,
+    )
     return bulletin
 
 
@@ -496,30 +547,13 @@ def bulletin_correct(*, actor, bulletin: Bulletin) -> Bulletin:
     """Start a correction of an issued bulletin: a new draft for the same month copying its
     header, with ``corrects`` = the old one (which is not touched). Raises Forbidden unless
     an office over it, DomainError unless it is issued and not already corrected."""
-    require_manage(actor, region_path=bulletin.region_path, what=str(bulletin))
-    _check_correctable(bulletin)
-    office = _issuing_office(
-        actor, campaign=bulletin.campaign, office=bulletin.office, what=str(bulletin)
-    )
-    correction = Bulletin.objects.create(
-        campaign=bulletin.campaign,
-        office=office,
-        region_path=office.region_path,
+    return _start_correction(
+        actor,
+        bulletin,
+        action="reporting.bulletin.created",
         period_start=bulletin.period_start,
         year=bulletin.year,
-        corrects=bulletin,
-        created_by=actor if getattr(actor, "pk", None) else None,
-        **{name: getattr(bulletin, name) for name in HEADER_FIELDS},
     )
-    audit_log(
-        actor=actor,
-        action="reporting.bulletin.created",
-        obj=correction,
-        after=snapshot(correction),
-        region_path=correction.region_path,
-        extra={"corrects": bulletin.pk},
-    )
-    return correction
 
 
 # ---------------------------------------------------------------- briefings
@@ -611,12 +645,7 @@ def briefing_create(
 def briefing_update(*, actor, briefing: Briefing, **changes) -> Briefing:
     """Change a draft briefing's header or items (``items=[...]`` replaces them). Raises
     DomainError once issued, Forbidden unless an office over it, FieldError for bad values."""
-    require_manage(actor, region_path=briefing.region_path, what=str(briefing))
-    briefing = _locked_draft(briefing)
-    unknown = set(changes) - set(BRIEFING_FIELDS)
-    if unknown:
-        raise FieldError(sorted(unknown)[0], _("This field cannot be changed."))
-    _check_header(changes)
+    briefing = _draft_to_change(actor, briefing, changes, BRIEFING_FIELDS)
     before = {**snapshot(briefing), "items": list(briefing.items.values_list("pk", flat=True))}
     items = changes.pop("items", None)
     for name, value in changes.items():
@@ -640,16 +669,7 @@ def briefing_update(*, actor, briefing: Briefing, **changes) -> Briefing:
 def briefing_delete(*, actor, briefing: Briefing) -> None:
     """Delete a draft briefing. Raises DomainError once issued, Forbidden unless an office
     over it."""
-    require_manage(actor, region_path=briefing.region_path, what=str(briefing))
-    briefing = _locked_draft(briefing)
-    audit_log(
-        actor=actor,
-        action="reporting.briefing.deleted",
-        obj=briefing,
-        before=snapshot(briefing),
-        region_path=briefing.region_path,
-    )
-    briefing.delete()
+    _delete_draft(actor, briefing, action="reporting.briefing.deleted")
 
 
 def _briefing_snapshot(briefing: Briefing) -> dict:
@@ -692,41 +712,14 @@ def briefing_issue(
     before = snapshot(briefing)
     _number(briefing, _issue_date(issue_date))
     briefing.snapshot = _briefing_snapshot(briefing)
-    saved: list = []
-    stem = f"briefing-{briefing.office_id}-{briefing.year}-{briefing.number:03d}"
-    try:
-        _store(
-            briefing,
-            "docx",
-            rendering.render_briefing_docx(briefing.snapshot),
-            f"{stem}.docx",
-            saved,
-        )
-        briefing.state = IssueState.ISSUED
-        briefing.issued_by = actor if getattr(actor, "pk", None) else None
-        briefing.issued_at = timezone.now()
-        briefing.save()
-        audit_log(
-            actor=actor,
-            action="reporting.briefing.issued",
-            obj=briefing,
-            before=before,
-            after={
-                "year": briefing.year,
-                "number": briefing.number,
-                "total_number": briefing.total_number,
-                "issue_date": briefing.issue_date,
-                "corrects": briefing.corrects_id,
-                "items": [i.pk for i in items],
-                "docx_sha256": briefing.docx_sha256,
-            },
-            region_path=briefing.region_path,
-        )
-    except BaseException:
-        for file in saved:
-            file.storage.delete(file.name)
-        raise
-    _notify_issued(briefing)
+    _issue(
+        briefing,
+        actor=actor,
+        files={"docx": rendering.render_briefing_docx},
+        action="reporting.briefing.issued",
+        after_extra={"corrects": briefing.corrects_id, "items": [i.pk for i in items]},
+        before=before,
+    )
     return briefing
 
 
@@ -736,31 +729,12 @@ def briefing_correct(*, actor, briefing: Briefing) -> Briefing:
     """Start a correction of an issued briefing: a new draft copying its header and items,
     with ``corrects`` = the old one (which is not touched). Raises Forbidden unless an
     office over it, DomainError unless it is issued and not already corrected."""
-    require_manage(actor, region_path=briefing.region_path, what=str(briefing))
-    _check_correctable(briefing)
-    office = _issuing_office(
-        actor, campaign=briefing.campaign, office=briefing.office, what=str(briefing)
-    )
-    correction = Briefing.objects.create(
-        campaign=briefing.campaign,
-        office=office,
-        region_path=office.region_path,
-        year=timezone.localdate().year,
-        corrects=briefing,
-        created_by=actor if getattr(actor, "pk", None) else None,
-        **{name: getattr(briefing, name) for name in HEADER_FIELDS},
+    correction = _start_correction(
+        actor, briefing, action="reporting.briefing.created", year=timezone.localdate().year
     )
     _set_items(
         correction,
         [e.item for e in BriefingItem.objects.filter(briefing=briefing).select_related("item")],
-    )
-    audit_log(
-        actor=actor,
-        action="reporting.briefing.created",
-        obj=correction,
-        after=snapshot(correction),
-        region_path=correction.region_path,
-        extra={"corrects": briefing.pk},
     )
     return correction
 

@@ -727,47 +727,83 @@ def _signed_off(actor, campaign: Campaign):
     )
 
 
-@login_required
-def briefing_list(request: HttpRequest, id: int) -> HttpResponse:
+def _require_office_of(actor, campaign: Campaign) -> None:
+    if not _office_of(actor, campaign):
+        raise PermissionDenied(_("Only the office responsible for this region may do this."))
+
+
+def _document_list(request: HttpRequest, id: int, documents, kind: str) -> HttpResponse:
     campaign = _campaign(request, id)
     context = {
         "campaign": campaign,
-        "documents": issuing.briefing_list(actor=request.user, campaign=campaign),
+        "documents": documents(actor=request.user, campaign=campaign),
         "can_create": _office_of(request.user, campaign),
     }
-    return render(request, "reporting/briefing_list.html", context)
+    return render(request, f"reporting/{kind}_list.html", context)
+
+
+def _save_document(request: HttpRequest, form, save, kind: str, done: str) -> HttpResponse | None:
+    """For a valid posted form, run ``save`` (a write that returns the document) and
+    redirect to the document with ``done``; None (the form to show again, with any domain
+    error on it) otherwise."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        document = save()
+    except Forbidden as error:
+        raise PermissionDenied(str(error)) from None
+    except DomainError as error:
+        _form_error(form, error)
+        return None
+    messages.success(request, done)
+    return redirect(f"reporting:{kind}_detail", id=document.pk)
+
+
+def _issued_to_detail(request: HttpRequest, document, kind: str, message: str):
+    """For the edit pages: PermissionDenied unless the actor is the office; for an issued
+    document a redirect to it with ``message``; None for a draft."""
+    _require_office_of(request.user, document.campaign)
+    if document.state == IssueState.DRAFT:
+        return None
+    messages.error(request, message)
+    return redirect(f"reporting:{kind}_detail", id=document.pk)
+
+
+def _document_form(request: HttpRequest, campaign, form, document, kind: str) -> HttpResponse:
+    context = {"campaign": campaign, "form": form, "document": document, "kind": kind}
+    return render(request, "reporting/document_form.html", context)
+
+
+@login_required
+def briefing_list(request: HttpRequest, id: int) -> HttpResponse:
+    return _document_list(request, id, issuing.briefing_list, "briefing")
 
 
 @login_required
 def briefing_new(request: HttpRequest, id: int) -> HttpResponse:
     campaign = _campaign(request, id)
-    if not _office_of(request.user, campaign):
-        raise PermissionDenied(_("Only the office responsible for this region may do this."))
+    _require_office_of(request.user, campaign)
     form = BriefingForm(request.POST or None, items=_signed_off(request.user, campaign))
-    if request.method == "POST" and form.is_valid():
-        try:
-            briefing = issuing.briefing_create(
-                actor=request.user, campaign=campaign, **form.values()
-            )
-        except Forbidden as error:
-            raise PermissionDenied(str(error)) from None
-        except DomainError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("The briefing has been drafted."))
-            return redirect("reporting:briefing_detail", id=briefing.pk)
-    context = {"campaign": campaign, "form": form, "document": None, "kind": "briefing"}
-    return render(request, "reporting/document_form.html", context)
+    saved = _save_document(
+        request,
+        form,
+        lambda: issuing.briefing_create(actor=request.user, campaign=campaign, **form.values()),
+        "briefing",
+        _("The briefing has been drafted."),
+    )
+    return saved or _document_form(request, campaign, form, None, "briefing")
 
 
 @login_required
 def briefing_edit(request: HttpRequest, id: int) -> HttpResponse:
     briefing = _briefing(request, id)
-    if not _office_of(request.user, briefing.campaign):
-        raise PermissionDenied(_("Only the office responsible for this region may do this."))
-    if briefing.state != IssueState.DRAFT:
-        messages.error(request, _("An issued briefing cannot be changed; issue a correction."))
-        return redirect("reporting:briefing_detail", id=briefing.pk)
+    if issued := _issued_to_detail(
+        request,
+        briefing,
+        "briefing",
+        _("An issued briefing cannot be changed; issue a correction."),
+    ):
+        return issued
     initial = {
         f: getattr(briefing, f)
         for f in ["title", "signer", "report_to", "send_to", "distribute_to", "copies"]
@@ -776,23 +812,14 @@ def briefing_edit(request: HttpRequest, id: int) -> HttpResponse:
     form = BriefingForm(
         request.POST or None, items=_signed_off(request.user, briefing.campaign), initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            issuing.briefing_update(actor=request.user, briefing=briefing, **form.values())
-        except Forbidden as error:
-            raise PermissionDenied(str(error)) from None
-        except DomainError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("The briefing has been changed."))
-            return redirect("reporting:briefing_detail", id=briefing.pk)
-    context = {
-        "campaign": briefing.campaign,
-        "form": form,
-        "document": briefing,
-        "kind": "briefing",
-    }
-    return render(request, "reporting/document_form.html", context)
+    saved = _save_document(
+        request,
+        form,
+        lambda: issuing.briefing_update(actor=request.user, briefing=briefing, **form.values()),
+        "briefing",
+        _("The briefing has been changed."),
+    )
+    return saved or _document_form(request, briefing.campaign, form, briefing, "briefing")
 
 
 @login_required
@@ -859,12 +886,16 @@ def _filename(document, extension: str) -> str:
     return f"{document.title}.{extension}"
 
 
+def _issued_file(document, field: str, content_type: str) -> HttpResponse:
+    """The stored .docx or .xlsx (``field``) of an issued document; 404 for a draft."""
+    if document.state != IssueState.ISSUED:
+        raise Http404()
+    return _download(getattr(document, field), _filename(document, field), content_type)
+
+
 @login_required
 def briefing_docx(request: HttpRequest, id: int) -> HttpResponse:
-    briefing = _briefing(request, id)
-    if briefing.state != IssueState.ISSUED:
-        raise Http404()
-    return _download(briefing.docx, _filename(briefing, "docx"), DOCX_TYPE)
+    return _issued_file(_briefing(request, id), "docx", DOCX_TYPE)
 
 
 # --- bulletins ----------------------------------------------------------------------------
@@ -876,49 +907,40 @@ def _bulletin(request: HttpRequest, id: int) -> Bulletin:
 
 @login_required
 def bulletin_list(request: HttpRequest, id: int) -> HttpResponse:
-    campaign = _campaign(request, id)
-    context = {
-        "campaign": campaign,
-        "documents": issuing.bulletin_list(actor=request.user, campaign=campaign),
-        "can_create": _office_of(request.user, campaign),
-    }
-    return render(request, "reporting/bulletin_list.html", context)
+    return _document_list(request, id, issuing.bulletin_list, "bulletin")
 
 
 @login_required
 def bulletin_new(request: HttpRequest, id: int) -> HttpResponse:
     campaign = _campaign(request, id)
-    if not _office_of(request.user, campaign):
-        raise PermissionDenied(_("Only the office responsible for this region may do this."))
+    _require_office_of(request.user, campaign)
     last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
     form = BulletinForm(request.POST or None, initial={"period_start": last_month})
-    if request.method == "POST" and form.is_valid():
-        try:
-            bulletin = issuing.bulletin_create(
-                actor=request.user,
-                campaign=campaign,
-                period_start=form.cleaned_data["period_start"],
-                **form.values(),
-            )
-        except Forbidden as error:
-            raise PermissionDenied(str(error)) from None
-        except DomainError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("The bulletin has been drafted."))
-            return redirect("reporting:bulletin_detail", id=bulletin.pk)
-    context = {"campaign": campaign, "form": form, "document": None, "kind": "bulletin"}
-    return render(request, "reporting/document_form.html", context)
+    saved = _save_document(
+        request,
+        form,
+        lambda: issuing.bulletin_create(
+            actor=request.user,
+            campaign=campaign,
+            period_start=form.cleaned_data["period_start"],
+            **form.values(),
+        ),
+        "bulletin",
+        _("The bulletin has been drafted."),
+    )
+    return saved or _document_form(request, campaign, form, None, "bulletin")
 
 
 @login_required
 def bulletin_edit(request: HttpRequest, id: int) -> HttpResponse:
     bulletin = _bulletin(request, id)
-    if not _office_of(request.user, bulletin.campaign):
-        raise PermissionDenied(_("Only the office responsible for this region may do this."))
-    if bulletin.state != IssueState.DRAFT:
-        messages.error(request, _("An issued bulletin cannot be changed; issue a correction."))
-        return redirect("reporting:bulletin_detail", id=bulletin.pk)
+    if issued := _issued_to_detail(
+        request,
+        bulletin,
+        "bulletin",
+        _("An issued bulletin cannot be changed; issue a correction."),
+    ):
+        return issued
     initial = {
         f: getattr(bulletin, f)
         for f in [
@@ -932,28 +954,19 @@ def bulletin_edit(request: HttpRequest, id: int) -> HttpResponse:
         ]
     }
     form = BulletinForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            issuing.bulletin_update(
-                actor=request.user,
-                bulletin=bulletin,
-                period_start=form.cleaned_data["period_start"],
-                **form.values(),
-            )
-        except Forbidden as error:
-            raise PermissionDenied(str(error)) from None
-        except DomainError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("The bulletin has been changed."))
-            return redirect("reporting:bulletin_detail", id=bulletin.pk)
-    context = {
-        "campaign": bulletin.campaign,
-        "form": form,
-        "document": bulletin,
-        "kind": "bulletin",
-    }
-    return render(request, "reporting/document_form.html", context)
+    saved = _save_document(
+        request,
+        form,
+        lambda: issuing.bulletin_update(
+            actor=request.user,
+            bulletin=bulletin,
+            period_start=form.cleaned_data["period_start"],
+            **form.values(),
+        ),
+        "bulletin",
+        _("The bulletin has been changed."),
+    )
+    return saved or _document_form(request, bulletin.campaign, form, bulletin, "bulletin")
 
 
 @login_required
@@ -998,18 +1011,12 @@ def bulletin_correct(request: HttpRequest, id: int) -> HttpResponse:
 
 @login_required
 def bulletin_docx(request: HttpRequest, id: int) -> HttpResponse:
-    bulletin = _bulletin(request, id)
-    if bulletin.state != IssueState.ISSUED:
-        raise Http404()
-    return _download(bulletin.docx, _filename(bulletin, "docx"), DOCX_TYPE)
+    return _issued_file(_bulletin(request, id), "docx", DOCX_TYPE)
 
 
 @login_required
 def bulletin_xlsx(request: HttpRequest, id: int) -> HttpResponse:
-    bulletin = _bulletin(request, id)
-    if bulletin.state != IssueState.ISSUED:
-        raise Http404()
-    return _download(bulletin.xlsx, _filename(bulletin, "xlsx"), XLSX_TYPE)
+    return _issued_file(_bulletin(request, id), "xlsx", XLSX_TYPE)
 
 
 # --- annual assessment --------------------------------------------------------------------
