@@ -216,3 +216,25 @@ def test_a_file_without_a_name_is_told_by_its_content(io_world, fmt):
     data, _name = good_file("event", fmt)
     result = run_import(SYSTEM, io_world.campaign, "event", data, "")
     assert result.created == 3 and result.batch.filename == "upload"
+
+
+def test_xlsx_progress_comes_from_the_declared_extent():
+    import io
+
+    from openpyxl import Workbook
+
+    from campaigndesk.ledger.io.readers import ImportFile
+
+    workbook = Workbook()
+    for n in range(1, 11):
+        workbook.active.append([f"row {n}", n])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    file = ImportFile(buffer.getvalue(), "ten.xlsx").inspect()
+    rows = file.rows()
+    for _ in range(4):
+        next(rows)
+    # The sheet declares A1:B10: 4 of its 10 rows read.
+    assert file.fraction() == 0.4
+    assert [number for number, _values in rows][-1] == 10
+    assert file.fraction() == 1.0

@@ -735,3 +735,42 @@ def test_region_defaults_to_the_units(ledger):
         **sample(ledger, "event", unit=ledger.township2_unit, region=None),
     ).record
     assert record.region == ledger.township2
+
+
+def test_save_new_inserts_many_records_with_ids_stamps_and_facts(world):
+    from django.utils import timezone
+
+    from campaigndesk.accounts.scoping import SYSTEM
+    from campaigndesk.ledger.models import MaterialRecord
+    from campaigndesk.ledger.services import RecordWriter
+
+    writer = RecordWriter(actor=SYSTEM, campaign=world.campaign)
+    day = world.campaign.start_date
+    records = [
+        writer.prepare(
+            "material",
+            {
+                "unit": world.township_unit,
+                "region": world.village,
+                "date": day,
+                "kind": "banner",
+                "quantity": Decimal(12 + n),
+                "measure_word": "条",
+                "area_m2": Decimal("3.25") if n == 0 else None,
+            },
+        )
+        for n in range(3)
+    ]
+    before = timezone.now()
+    writer.save_new("material", records)
+    stored = list(MaterialRecord.objects.order_by("pk"))
+    assert [s.pk for s in stored] == [r.pk for r in records]
+    assert not any(r._state.adding for r in records)
+    assert [s.quantity for s in stored] == [12, 13, 14]
+    assert stored[0].area_m2 == Decimal("3.25") and stored[1].area_m2 is None
+    assert all(s.date == day and s.status == RecordStatus.ACTIVE for s in stored)
+    assert all(before <= s.created_at <= timezone.now() for s in stored)
+    assert all(s.created_at <= s.updated_at <= timezone.now() for s in stored)
+    # a banner fact each (12 + 13 + 14), and the area of the first
+    facts = Fact.objects.filter(record_kind="material", record_id__in=[r.pk for r in records])
+    assert sorted(f.value for f in facts) == [Decimal("3.25"), 12, 13, 14]

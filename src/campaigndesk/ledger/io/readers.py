@@ -36,6 +36,10 @@ CSV = "csv"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 CHUNK = 1 << 20
+# The sheet's declared extent (<dimension ref="A1:H20001"/>), near the start of its XML.
+DIMENSION_REF = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s[^>]*?\bref\s*=\s*[\"'][A-Z]*\d*:?[A-Z]*(\d+)[\"']"
+)
 MERGE_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref\s*=\s*[\"']([^\"']+)[\"']")
 MERGE_OVERLAP = 1024  # bytes kept between chunks so an element split by a chunk is found
 
@@ -193,8 +197,10 @@ class ImportFile:
                 if not workbook.worksheets:
                     raise DomainError(_("%(name)s has no worksheet.") % {"name": self.filename})
                 sheet = workbook.worksheets[0]
-                self._check_merged(handle, sheet)
-                self._estimate = sheet.max_row
+                # The progress estimate is the row count the sheet declares, if it does:
+                # openpyxl's max_row would parse the whole sheet once more to count rows
+                # when the declaration is missing (as in files written in streaming mode).
+                self._estimate = self._check_merged(handle, sheet)
                 sheet.reset_dimensions()
                 for number, values in enumerate(
                     sheet.iter_rows(min_row=1, values_only=True), start=1
@@ -204,15 +210,21 @@ class ImportFile:
             finally:
                 workbook.close()
 
-    def _check_merged(self, handle: BinaryIO, sheet) -> None:
+    def _check_merged(self, handle: BinaryIO, sheet) -> int | None:
+        """Raise DomainError if the sheet has merged cells; return the number of rows it
+        declares (None when it declares none)."""
         # openpyxl 3.1 keeps the sheet's part name here; if a later version drops it the
         # merged-cell tests fail rather than letting merged cells through unnoticed.
         part = str(sheet._worksheet_path).lstrip("/")
         handle.seek(0)
         refs: list[str] = []
+        declared = None
         with zipfile.ZipFile(handle) as archive, archive.open(part) as xml:
             tail = b""
             while chunk := xml.read(CHUNK):
+                if not tail:  # the first chunk: the declaration comes before the rows
+                    found = DIMENSION_REF.search(chunk)
+                    declared = int(found.group(1)) if found else None
                 window = tail + chunk
                 for match in MERGE_REF.finditer(window):
                     # A match wholly inside the overlap was found with the last chunk.
@@ -230,6 +242,7 @@ class ImportFile:
                 )
                 % {"sheet": sheet.title, "cells": ", ".join(refs[:10])}
             )
+        return declared
 
     def _delimiter(self, encoding: str) -> str:
         with self.open() as handle:
