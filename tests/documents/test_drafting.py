@@ -3,9 +3,6 @@
 
 import io
 import re
-import shutil
-import subprocess
-import uuid
 from decimal import Decimal
 
 import docx
@@ -19,10 +16,10 @@ from campaigndesk.documents.extraction import extract_figures
 from campaigndesk.ledger.display import figure_display
 from campaigndesk.ledger.models import Aggregation
 from campaigndesk.ledger.rollup import RollupFilter, rollup
+from tests.libreoffice import pdf_texts
 
 from .helpers import seed_ledger
 
-LIBREOFFICE_TIMEOUT = 180
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
@@ -118,45 +115,10 @@ def test_the_draft_converts_to_pdf_with_the_same_figures(drafted, tmp_path):
     """LibreOffice (headless, with its own profile) makes a PDF of the draft; its text
     (pdftotext) holds the same figures."""
     data, rows, _as_of = drafted
-    office = shutil.which("soffice") or shutil.which("libreoffice")
-    if office is None:
-        pytest.fail(
-            "LibreOffice is not installed (no soffice on the PATH): run `make test` as root, "
-            "or apt-get install libreoffice-writer-nogui"
-        )
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext is None:
-        pytest.fail("pdftotext is not installed: apt-get install poppler-utils")
-    source = tmp_path / "summary.docx"
-    source.write_bytes(data)
-    profile = tmp_path / f"lo-profile-{uuid.uuid4().hex}"
-    result = subprocess.run(
-        [
-            office,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        capture_output=True,
-        timeout=LIBREOFFICE_TIMEOUT,
-        check=False,
-    )
-    pdf = tmp_path / "summary.pdf"
-    assert pdf.exists(), result.stdout.decode() + result.stderr.decode()
-    assert pdf.read_bytes().startswith(b"%PDF-")
-    text = subprocess.run(
-        [pdftotext, "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
-    ).stdout.decode()
+    texts = pdf_texts({"summary.docx": data}, tmp_path, font="DroidSansFallback", modes=("",))
+    (text,) = texts["summary.docx"]
     assert "工作情况总结" in text
     _check_figures(text, rows, copies=2)
-    # The project's CJK font is embedded (pdffonts comes with pdftotext).
-    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, check=True)
-    assert b"DroidSansFallback" in fonts.stdout
 
 
 def test_a_region_narrows_the_figures(world):

@@ -21,9 +21,9 @@ from django.urls import reverse
 from campaigndesk.notifications.models import Notification
 from campaigndesk.reporting import rendering
 from campaigndesk.reporting.models import Bulletin, IssueState
+from tests.libreoffice import pdf_texts
 
 from . import web_data as d
-from .libreoffice import pdf_texts
 from .month_walk import walk_the_month
 
 V = "/api/v1"

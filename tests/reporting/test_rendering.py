@@ -24,8 +24,7 @@ from campaigndesk.reporting.rendering import (
     render_bulletin_docx,
     render_bulletin_xlsx,
 )
-
-from .libreoffice import pdf_texts
+from tests.libreoffice import pdf_texts
 
 # The month of four units, hand-computed under the rules below (highest level once per
 # item; central 20, provincial 6, municipal 4, county 2; headline ×2; 批示 +5; −2 per

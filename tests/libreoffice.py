@@ -1,5 +1,5 @@
-"""Rendered files converted to PDF by LibreOffice headless and read back with pdftotext,
-for the tests that check what an issued document prints."""
+"""Documents the project writes (.docx, .xlsx) converted to PDF by LibreOffice headless
+and read back with pdftotext, for the tests that check what a document prints."""
 
 import shutil
 import subprocess
@@ -14,14 +14,20 @@ CALC_LIBRARY = Path("/usr/lib/libreoffice/program/libsclo.so")
 
 
 def pdf_texts(
-    files: dict[str, bytes], folder: Path, *, font: str | None = None
-) -> dict[str, tuple[str, str]]:
-    """name → (pdftotext -layout, -raw) text of each file converted to PDF in one
-    LibreOffice run with a fresh user profile (so that runs never share or lock one).
-    Names need distinct stems: LibreOffice names each PDF after its source. With ``font``,
-    each PDF must embed that font (pdffonts). Fails the test when a tool is missing."""
+    files: dict[str, bytes],
+    folder: Path,
+    *,
+    font: str | None = None,
+    modes: tuple[str, ...] = ("-layout", "-raw"),
+) -> dict[str, tuple[str, ...]]:
+    """name → the pdftotext text of each file (one per mode in ``modes``; "" for
+    pdftotext's default reading order) converted to PDF in one LibreOffice run with a fresh
+    user profile (so that runs never share or lock one). Names need distinct stems:
+    LibreOffice names each PDF after its source. With ``font``, each PDF must embed that
+    font (pdffonts). Fails the test when a tool is missing."""
     office = shutil.which("soffice") or shutil.which("libreoffice")
-    if office is None or not CALC_LIBRARY.exists():
+    needs_calc = any(name.endswith(".xlsx") for name in files)
+    if office is None or (needs_calc and not CALC_LIBRARY.exists()):
         pytest.fail(
             "LibreOffice Writer and Calc are needed: run `make test` as root, or apt-get "
             "install libreoffice-writer-nogui libreoffice-calc-nogui"
@@ -61,8 +67,10 @@ def pdf_texts(
             assert font.encode() in fonts.stdout, source.name
         texts[source.name] = tuple(
             subprocess.run(
-                [pdftotext, mode, "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
+                [pdftotext, *([mode] if mode else []), "-enc", "UTF-8", str(pdf), "-"],
+                capture_output=True,
+                check=True,
             ).stdout.decode()
-            for mode in ("-layout", "-raw")
+            for mode in modes
         )
     return texts
