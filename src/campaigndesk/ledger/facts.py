@@ -9,10 +9,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import connection
+from django.db.models import QuerySet
 
 from campaigndesk.regions.models import Region, RegionLevel
 from campaigndesk.regions.paths import codes_of
 
+from . import summary
 from .models import (
     APPROX_RANK,
     EventRecord,
@@ -162,8 +164,10 @@ def build_facts(
     ]
 
 
-def insert_facts(rows: list[tuple]) -> None:
-    """Insert fact rows (of ``fact_columns()``) in bulk, inside the caller's transaction.
+def insert_facts(rows: list[tuple], *, summarise: bool = True) -> None:
+    """Insert fact rows (of ``fact_columns()``) in bulk, inside the caller's transaction,
+    and (unless ``summarise`` is false: the caller refreshes the summary itself) recompute
+    the summary cells they fall in.
 
     Facts are written straight through the driver (COPY on PostgreSQL, executemany on
     SQLite) rather than with ``bulk_create``: their values are plain dates, numbers and
@@ -183,10 +187,12 @@ def insert_facts(rows: list[tuple]) -> None:
         ):
             for row in rows:
                 copy.write_row(row)
-        return
-    marks = ", ".join(["%s"] * len(names))
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+    else:
+        marks = ", ".join(["%s"] * len(names))
+        with connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+    if summarise:
+        summary.refresh_for_rows(rows, names)
 
 
 def replace_facts(
@@ -202,17 +208,34 @@ def replace_facts(
     records = list(records)
     indicators = indicators or IndicatorCache()
     ancestors = ancestors or AncestorCache()
-    if not new:
-        delete_facts(record_kind, [r.pk for r in records])
+    areas = [] if new else delete_facts(record_kind, [r.pk for r in records], summarise=False)
     rows = [
         row
         for record in records
         for row in fact_rows(record_kind, record, indicators=indicators, ancestors=ancestors)
     ]
-    insert_facts(rows)
+    insert_facts(rows, summarise=False)
+    # One refresh for the cells the old facts left and the new ones entered.
+    summary.refresh(areas + summary.areas_of(_cells(rows)))
     return len(rows)
 
 
-def delete_facts(record_kind: str, record_ids: Iterable[int]) -> None:
-    """Delete the facts of the records (call inside their transaction)."""
-    Fact.objects.filter(record_kind=record_kind, record_id__in=list(record_ids)).delete()
+def _cells(rows: list[tuple]) -> Iterable[tuple]:
+    at = [fact_columns().index(n) for n in ("campaign_id", "region_path", "county_code", "date")]
+    return (tuple(row[i] for i in at) for row in rows)
+
+
+def delete_facts(
+    record_kind: str, record_ids: Iterable[int] | QuerySet, *, summarise: bool = True
+) -> list[summary.Area]:
+    """Delete the facts of the records (ids, or a query of them) inside their transaction,
+    and recompute the summary cells they were in (with ``summarise`` false, return those
+    cells' areas for the caller to refresh)."""
+    if not isinstance(record_ids, QuerySet):
+        record_ids = list(record_ids)
+    areas = summary.areas_for_records(record_kind, record_ids)
+    Fact.objects.filter(record_kind=record_kind, record_id__in=record_ids).delete()
+    if summarise:
+        summary.refresh(areas)
+        return []
+    return areas

@@ -503,13 +503,91 @@ class Fact(models.Model):
                 include=ROLLUP_COLUMNS,
                 name="fact_rollup",
             ),
-            models.Index(fields=["campaign", "region_path"], name="fact_campaign_path"),
+            # (date last: the summary refreshes a county's facts over a few days)
+            models.Index(fields=["campaign", "region_path", "date"], name="fact_campaign_path"),
             models.Index(fields=["campaign", "unit"], name="fact_campaign_unit"),
             models.Index(fields=["record_kind", "record_id"], name="fact_record"),
         ]
 
     def __str__(self) -> str:
         return f"{self.indicator_id}={self.value} ({self.record_kind}:{self.record_id})"
+
+
+class FactSummary(models.Model):
+    """The facts of one indicator in one county (the "cut" of the fact's region path at its
+    county; a fact above county level, or in a tree without counties, keeps its own path)
+    and one date bucket, pre-aggregated for the rollup (see ``ledger/summary.py``).
+
+    A bucket is the part of a Monday-to-Sunday week inside one calendar month, so every
+    week and every month is a union of whole buckets. For a sum, ``total`` is the sum of
+    the values, ``approx_rank`` the least exact part; for a latest snapshot they are the
+    winning fact's (``latest_date``, ``latest_depth``, ``latest_record`` rank it against
+    other buckets' winners). Written only by ``ledger.summary``, in the facts' transaction.
+    """
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    region_path = PathField()
+    county_code = models.CharField(max_length=20, blank=True)
+    bucket = models.DateField()
+    total = models.DecimalField(max_digits=24, decimal_places=4)
+    approx_rank = models.PositiveSmallIntegerField(default=0)
+    parts = models.PositiveIntegerField()
+    latest_date = models.DateField(null=True, blank=True)
+    latest_depth = models.PositiveSmallIntegerField(null=True, blank=True)
+    latest_record = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("fact summary")
+        verbose_name_plural = _("fact summaries")
+        constraints = [
+            # Also the summary rollup's index: one range per indicator and region subtree,
+            # answered from the index alone on PostgreSQL.
+            models.UniqueConstraint(
+                fields=["campaign", "indicator", "region_path", "bucket"],
+                include=["county_code", "total", "approx_rank", "parts"],
+                name="factsummary_cell",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}@{self.region_path}{self.bucket}={self.total}"
+
+
+class MemberKind(models.IntegerChoices):
+    """What a distinct indicator counts, as stored in ``FactPresence``."""
+
+    COUNTY = 1, _("County")
+    TOWNSHIP = 2, _("Township")
+    VILLAGE = 3, _("Village")
+    UNIT = 4, _("Unit")
+
+
+class FactPresence(models.Model):
+    """That a county (as in ``FactSummary``) had a fact of any indicator for a member (a
+    county, township or village code, or a unit id) in a date bucket: the distinct counts
+    of the summary rollup count these. Written only by ``ledger.summary``."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
+    region_path = PathField()
+    county_code = models.CharField(max_length=20, blank=True)
+    bucket = models.DateField()
+    member_kind = models.PositiveSmallIntegerField(choices=MemberKind.choices)
+    member = models.CharField(max_length=20)
+
+    class Meta:
+        verbose_name = _("fact presence")
+        verbose_name_plural = _("fact presences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "member_kind", "region_path", "bucket", "member"],
+                include=["county_code"],
+                name="factpresence_member",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_kind}:{self.member}@{self.region_path}{self.bucket}"
 
 
 # --- Imports and exports (ledger/io) ------------------------------------------------------

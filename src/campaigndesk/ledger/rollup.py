@@ -43,16 +43,27 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
-from django.db.models.functions import RowNumber, TruncDay, TruncMonth, TruncWeek
+from django.db.models import CharField, Count, F, Max, Q, QuerySet, Sum, Value, Window
+from django.db.models.functions import Cast, RowNumber, TruncDay, TruncMonth, TruncWeek
 from django.utils.translation import gettext as _
 
 from campaigndesk.accounts.scoping import read_scope, visible_q
 from campaigndesk.common.errors import DomainError
-from campaigndesk.regions.models import Region, Unit
+from campaigndesk.regions.models import Region, RegionLevel, Unit
 from campaigndesk.regions.paths import is_within, subtree_q
 
-from .models import APPROX_RANK, RANK_APPROX, Aggregation, Approx, Fact, Indicator
+from . import summary
+from .models import (
+    APPROX_RANK,
+    RANK_APPROX,
+    Aggregation,
+    Approx,
+    Fact,
+    FactPresence,
+    FactSummary,
+    Indicator,
+    MemberKind,
+)
 
 # Dimensions a rollup can group by, and the fact column behind each.
 DIMENSIONS: dict[str, str] = {
@@ -235,10 +246,247 @@ def rollup(
     filters = filters or RollupFilter()
     group_by = tuple(dict.fromkeys(group_by))
     wanted = _indicators(indicators)
-    base = _with_period(base_facts(actor=actor, campaign=campaign, filters=filters), series)
     columns = _columns(group_by, series)
-    rows = _rows(base, wanted, columns, with_total=bool(columns) and include_total)
+    source = _summary_source(actor, campaign, filters, group_by, series)
+    if source is None:
+        base = _with_period(base_facts(actor=actor, campaign=campaign, filters=filters), series)
+        source = _FactSource(base)
+    rows = _rows(source, wanted, columns, with_total=bool(columns) and include_total)
     return Rollup(rows=rows, group_by=group_by, series=series)
+
+
+class _FactSource:
+    """The facts themselves: answers every question."""
+
+    def __init__(self, base: QuerySet[Fact]):
+        self.base = base
+
+    def sums(self, indicators: list[Indicator], columns: list[str]) -> list["_Part"]:
+        return _sum_parts(self.base, indicators, columns)
+
+    def latest(self, indicators: list[Indicator], columns: list[str]) -> list["_Part"]:
+        return _latest_parts(self.base, indicators, columns)
+
+    def distinct(self, indicators, columns, *, with_total):
+        return _distinct_rows(self.base, indicators, columns, with_total=with_total)
+
+
+# Grouping dimensions the summary holds (see ledger/summary.py).
+_SUMMARY_GROUPS = {"county", "period"}
+_SUMMARY_LEVELS = {RegionLevel.PROVINCE, RegionLevel.PREFECTURE, RegionLevel.COUNTY}
+
+
+def _summary_source(actor, campaign, filters: RollupFilter, group_by, series):
+    """The summary (with the facts of the partial buckets at the ends of the date range)
+    when it can answer the question exactly, else None: the region is at county level or
+    above and the actor sees all of it, no unit/channel/outlet level/kind filter, grouped
+    by county and week or month at most, and at least one whole bucket in the range."""
+    if not summary.enabled():
+        return None
+    if filters.region is not None and filters.region.level not in _SUMMARY_LEVELS:
+        return None
+    if filters.region is None:
+        if not read_scope(actor).everything:
+            return None
+    elif not _region_implies_visibility(actor, filters.region):
+        return None
+    if filters.unit or filters.channel or filters.outlet_level or filters.kind:
+        return None
+    if not set(group_by) <= _SUMMARY_GROUPS or series not in (None, "week", "month"):
+        return None
+    low = filters.date_from
+    highs = [d for d in (filters.date_to, filters.as_of) if d is not None]
+    high = min(highs) if highs else None
+    # Whole buckets from ``first`` (a bucket's first day) to ``last`` (a bucket's last).
+    first = last = None
+    edges = Q()
+    if low is not None:
+        first = summary.bucket_of(low)
+        if first != low:
+            first = summary.bucket_end(first) + datetime.timedelta(days=1)
+            edges |= Q(date__gte=low, date__lt=first)
+    if high is not None:
+        start = summary.bucket_of(high)
+        last = high
+        if summary.bucket_end(start) != high:
+            last = start - datetime.timedelta(days=1)
+            edges |= Q(date__gte=max(start, low) if low else start, date__lte=high)
+    if first is not None and last is not None and first > last:
+        return None  # no whole bucket: the facts alone
+    undated = RollupFilter(region=filters.region)
+    cells = FactSummary.objects.filter(campaign=campaign)
+    present = FactPresence.objects.filter(campaign=campaign)
+    if filters.region is not None:
+        cells = cells.filter(subtree_q("region_path", filters.region.path))
+        present = present.filter(subtree_q("region_path", filters.region.path))
+    if first is not None:
+        cells, present = cells.filter(bucket__gte=first), present.filter(bucket__gte=first)
+    if last is not None:
+        cells, present = cells.filter(bucket__lte=last), present.filter(bucket__lte=last)
+    edge = None
+    if edges:
+        edge = base_facts(actor=actor, campaign=campaign, filters=undated).filter(edges)
+        edge = _with_period(edge, series)
+    if series is not None:
+        cells = cells.annotate(period=SERIES[series]("bucket"))
+        present = present.annotate(period=SERIES[series]("bucket"))
+    return _SummarySource(cells, present, edge)
+
+
+class _SummarySource:
+    """``FactSummary`` and ``FactPresence`` rows of whole buckets, plus (``edge``) the facts
+    of the partial buckets at the ends of the date range."""
+
+    def __init__(self, cells: QuerySet, present: QuerySet, edge: QuerySet[Fact] | None):
+        self.cells = cells
+        self.present = present
+        self.edge = edge
+
+    def sums(self, indicators: list[Indicator], columns: list[str]) -> list["_Part"]:
+        if not indicators:
+            return []
+        query = (
+            self.cells.filter(indicator_id__in=[i.pk for i in indicators])
+            .values("indicator_id", *columns)
+            .annotate(sum=Sum("total"), rank=Max("approx_rank"), n=Sum("parts"))
+            .order_by()
+        )
+        parts = [
+            _Part(
+                v["indicator_id"],
+                _group_key(v, columns),
+                _number(v["sum"]),
+                v["rank"] or 0,
+                v["n"],
+            )
+            for v in query
+        ]
+        if self.edge is not None:
+            parts = _sum_totals(parts + _sum_parts(self.edge, indicators, columns), columns)
+        return parts
+
+    def latest(self, indicators: list[Indicator], columns: list[str]) -> list["_Part"]:
+        if not indicators:
+            return []
+        partition = [F("indicator_id"), *(F(column) for column in columns)]
+        winners = (
+            self.cells.filter(indicator_id__in=[i.pk for i in indicators])
+            .annotate(
+                place=Window(
+                    RowNumber(),
+                    partition_by=partition,
+                    order_by=[
+                        F("latest_date").desc(),
+                        F("latest_depth").asc(),
+                        F("latest_record").desc(),
+                    ],
+                ),
+                snapshots=Window(Sum("parts"), partition_by=partition),
+            )
+            .filter(place=1)
+            .values(
+                "indicator_id",
+                "total",
+                "approx_rank",
+                "snapshots",
+                "latest_date",
+                "latest_depth",
+                "latest_record",
+                *columns,
+            )
+            .order_by()
+        )
+        parts = [
+            _Part(
+                v["indicator_id"],
+                _group_key(v, columns),
+                _number(v["total"]),
+                v["approx_rank"] or 0,
+                int(v["snapshots"]),
+                order=(_date(v["latest_date"]), -v["latest_depth"], v["latest_record"]),
+            )
+            for v in winners
+        ]
+        if self.edge is not None:
+            parts = _latest_totals(parts + _latest_parts(self.edge, indicators, columns), columns)
+        return parts
+
+    def distinct(self, indicators, columns, *, with_total):
+        if not indicators:
+            return [], []
+        members = {
+            MemberKind.COUNTY: "county",
+            MemberKind.TOWNSHIP: "township",
+            MemberKind.VILLAGE: "village",
+            MemberKind.UNIT: "unit",
+        }
+        wanted = {i.distinct_of for i in indicators}
+        kinds = [int(kind) for kind, name in members.items() if name in wanted]
+        quote = connection.ops.quote_name
+        keys = [quote(column) for column in columns]
+        outer = ", ".join([*keys, "k", "m"])
+        present = (
+            self.present.filter(member_kind__in=kinds)
+            .annotate(k=F("member_kind"), m=F("member"))
+            .values(*columns, "k", "m")
+            .order_by()
+        )
+        sql, params = present.query.sql_with_params()
+        pieces = [f"SELECT {outer} FROM ({sql}) p"]
+        params = list(params)
+        if self.edge is not None:
+            column_of = {k: DISTINCT_COLUMN[name] for k, name in members.items()}
+            for kind in kinds:
+                column = column_of[kind]
+                member = Cast(column, CharField()) if column == "unit_id" else F(column)
+                edge = self.edge.filter(indicator_id__in=_all_indicator_ids())
+                if column.endswith("_code"):
+                    edge = edge.exclude(**{column: ""})
+                edge = edge.annotate(k=Value(kind), m=member).values(*columns, "k", "m").order_by()
+                edge_sql, edge_params = edge.query.sql_with_params()
+                pieces.append(f"SELECT {outer} FROM ({edge_sql}) e")
+                params += list(edge_params)
+        parts = []
+        if keys:
+            by = ", ".join(keys)
+            parts.append(
+                f"SELECT 0, k, {by}, COUNT(*) FROM (SELECT DISTINCT {outer} FROM s) p "
+                f"GROUP BY k, {by}"
+            )
+        if with_total or not keys:
+            blanks = "".join(", NULL" for _ in keys)
+            parts.append(
+                f"SELECT {1 if keys else 0}, k{blanks}, COUNT(*) FROM "
+                f"(SELECT DISTINCT k, m FROM s) p GROUP BY k"
+            )
+        statement = f"WITH s AS ({' UNION ALL '.join(pieces)}) " + " UNION ALL ".join(parts)
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            results = cursor.fetchall()
+        grouped: list[RollupRow] = []
+        totals: list[RollupRow] = []
+        kind_of = {name: int(kind) for kind, name in members.items()}
+        for indicator in indicators:
+            kind = kind_of[indicator.distinct_of]
+            for total, k, *key, n in results:
+                if k != kind or not n:
+                    continue
+                key = tuple(
+                    _normalise_period(v) if c == "period" else v
+                    for c, v in zip(columns, key, strict=True)
+                )
+                row = RollupRow(
+                    indicator=indicator,
+                    group={} if total else _group_dict(key, columns),
+                    value=Decimal(n),
+                    parts=n,
+                )
+                (totals if total else grouped).append(row)
+        return grouped, totals
+
+
+def _date(value) -> datetime.date:
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _indicators(codes: Iterable[str] | None) -> list[Indicator]:
@@ -254,7 +502,7 @@ def _indicators(codes: Iterable[str] | None) -> list[Indicator]:
 
 
 def _rows(
-    base: QuerySet[Fact],
+    source,
     wanted: list[Indicator],
     columns: list[str],
     *,
@@ -275,10 +523,10 @@ def _rows(
     by_aggregation: dict[str, list[Indicator]] = defaultdict(list)
     for indicator in needed.values():
         by_aggregation[indicator.aggregation].append(indicator)
-    sums = _sum_parts(base, by_aggregation[Aggregation.SUM], columns)
-    latest = _latest_parts(base, by_aggregation[Aggregation.LATEST], columns)
-    distinct, distinct_totals = _distinct_rows(
-        base, by_aggregation[Aggregation.DISTINCT], columns, with_total=with_total
+    sums = source.sums(by_aggregation[Aggregation.SUM], columns)
+    latest = source.latest(by_aggregation[Aggregation.LATEST], columns)
+    distinct, distinct_totals = source.distinct(
+        by_aggregation[Aggregation.DISTINCT], columns, with_total=with_total
     )
     computed = (
         [part.row(needed, columns) for part in sums]
@@ -289,8 +537,8 @@ def _rows(
     if not with_total:
         return rows
     totals = (
-        [part.row(needed, []) for part in _sum_totals(sums)]
-        + [part.row(needed, []) for part in _latest_totals(latest)]
+        [part.row(needed, []) for part in _sum_totals(sums, [])]
+        + [part.row(needed, []) for part in _latest_totals(latest, [])]
         + distinct_totals
     )
     return _finish(totals, wanted, ratios) + rows
@@ -365,13 +613,16 @@ def _sum_parts(base, indicators: list[Indicator], columns: list[str]) -> list[_P
     ]
 
 
-def _sum_totals(parts: list[_Part]) -> list[_Part]:
-    totals: dict[int, _Part] = {}
+def _sum_totals(parts: list[_Part], columns: list[str]) -> list[_Part]:
+    """The parts added up per indicator and group of ``columns`` (none: per indicator).
+    ``columns`` are the parts' own columns or none of them."""
+    totals: dict[tuple, _Part] = {}
     for part in parts:
-        total = totals.get(part.indicator_id)
+        key = part.key if columns else ()
+        total = totals.get((part.indicator_id, key))
         if total is None:
-            totals[part.indicator_id] = _Part(
-                part.indicator_id, (), part.value, part.rank, part.parts
+            totals[(part.indicator_id, key)] = _Part(
+                part.indicator_id, key, part.value, part.rank, part.parts
             )
             continue
         if part.value is not None:
@@ -423,18 +674,20 @@ def _latest_parts(base, indicators: list[Indicator], columns: list[str]) -> list
     ]
 
 
-def _latest_totals(parts: list[_Part]) -> list[_Part]:
-    # The overall winner is the winner among the groups' winners.
-    totals: dict[int, _Part] = {}
-    counts: dict[int, int] = defaultdict(int)
+def _latest_totals(parts: list[_Part], columns: list[str]) -> list[_Part]:
+    """The winner among the parts per indicator and group of ``columns`` (none: per
+    indicator), counting the snapshots of all of them."""
+    totals: dict[tuple, _Part] = {}
+    counts: dict[tuple, int] = defaultdict(int)
     for part in parts:
-        counts[part.indicator_id] += part.parts
-        best = totals.get(part.indicator_id)
+        key = (part.indicator_id, part.key if columns else ())
+        counts[key] += part.parts
+        best = totals.get(key)
         if best is None or part.order > best.order:
-            totals[part.indicator_id] = part
+            totals[key] = part
     return [
-        _Part(p.indicator_id, (), p.value, p.rank, counts[p.indicator_id], p.order)
-        for p in totals.values()
+        _Part(p.indicator_id, key[1], p.value, p.rank, counts[key], p.order)
+        for key, p in totals.items()
     ]
 
 

@@ -50,12 +50,11 @@ from campaigndesk.regions.paths import codes_of, is_within, subtree_q
 from campaigndesk.regions.selectors import unit_match
 from campaigndesk.regions.services import normalize_official_code
 
-from ..facts import replace_facts
+from ..facts import delete_facts, replace_facts
 from ..models import (
     RECORD_MODELS,
     Aggregation,
     Evidence,
-    Fact,
     ImportBatch,
     ImportedUpdate,
     Indicator,
@@ -839,7 +838,7 @@ def import_batch_undo(*, actor, batch: ImportBatch) -> ImportBatch:
             if hit is not None:
                 writer.check_unlocked(hit)  # raises FieldError naming the locked period
         ids = created.values("pk")
-        Fact.objects.filter(record_kind=batch.kind, record_id__in=ids).delete()
+        delete_facts(batch.kind, ids)
         Evidence.objects.filter(record_kind=batch.kind, record_id__in=ids).delete()
         deleted = created.count()
         created.delete()

@@ -1,0 +1,275 @@
+"""The facts pre-aggregated per county and date bucket, so that a rollup over a prefecture
+or a province reads thousands of rows instead of millions.
+
+Two tables, written only here and always in the transaction that writes the facts:
+
+- ``FactSummary``: per campaign, indicator, county and bucket, the sum of the values (or
+  for a latest snapshot the winning fact), the least exact approximation and the number of
+  facts;
+- ``FactPresence``: per campaign, county and bucket, every county, township, village and
+  unit that had any fact there (what the distinct counts count).
+
+"County" is the fact's region path cut at its county ("53/5323/532301/"); a fact above
+county level, or in a tree without counties, keeps its own path. A bucket is the part of a
+Monday-to-Sunday week that lies in one calendar month, so a week and a month are each a
+union of whole buckets, and a date range is whole buckets plus at most two partial ones.
+
+The rollup (``ledger/rollup.py``) answers from these tables when the question fits them (a
+region at county level or above that the actor sees whole, no unit, channel, outlet level
+or kind filter, grouped by nothing but county and week or month) and reads the facts of
+the partial buckets at the ends of a date range; any other question reads the facts. The
+answer is the same either way (tested over random data).
+
+Maintenance recomputes the touched (county, bucket) cells from the facts with the same SQL
+as a full rebuild (``summary_rebuild``): one way to compute a cell, whichever write led to
+it. Inserting a fact could add to a cell in place, but deleting one cannot take back a
+maximum or a winner, so both recompute.
+"""
+
+import contextlib
+import contextvars
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from django.db import connection
+
+from .models import Aggregation, Fact, FactPresence, FactSummary, Indicator, MemberKind
+
+# Above this many (county, bucket range) areas a refresh recomputes the whole campaign:
+# one pass over its facts is cheaper than hundreds of range conditions.
+MAX_AREAS = 200
+
+_enabled: contextvars.ContextVar[bool] = contextvars.ContextVar("summary_enabled", default=True)
+
+
+@contextlib.contextmanager
+def facts_only() -> Iterator[None]:
+    """Within this block the rollup reads the facts only (tests compare both paths)."""
+    token = _enabled.set(False)
+    try:
+        yield
+    finally:
+        _enabled.reset(token)
+
+
+def enabled() -> bool:
+    return _enabled.get()
+
+
+# --- Buckets -------------------------------------------------------------------------------
+
+
+def bucket_of(day: datetime.date) -> datetime.date:
+    """The first day of the bucket holding ``day``: its week's Monday, or the first of its
+    month when the week began in the month before."""
+    monday = day - datetime.timedelta(days=day.weekday())
+    return max(monday, day.replace(day=1))
+
+
+def bucket_end(start: datetime.date) -> datetime.date:
+    """The last day of the bucket beginning on ``start``: its Sunday or its month's end."""
+    sunday = start + datetime.timedelta(days=6 - start.weekday())
+    next_month = (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return min(sunday, next_month - datetime.timedelta(days=1))
+
+
+def cut_path(region_path: str, county_code: str) -> str:
+    """The path a fact is summarised under: its county's, or its own above county level."""
+    if not county_code:
+        return region_path
+    index = f"/{region_path}".find(f"/{county_code}/")
+    if index < 0:  # pragma: no cover - a county code is always on its fact's path
+        return region_path
+    return region_path[: index + len(county_code) + 1]
+
+
+def _bucket_sql(column: str) -> str:
+    if connection.vendor == "postgresql":
+        stamp = f"CAST({column} AS timestamp)"
+        return (
+            f"GREATEST(CAST(DATE_TRUNC('week', {stamp}) AS date), "
+            f"CAST(DATE_TRUNC('month', {stamp}) AS date))"
+        )
+    return f"MAX(date({column}, 'weekday 0', '-6 days'), date({column}, 'start of month'))"
+
+
+def _cut_sql() -> str:
+    find = "STRPOS" if connection.vendor == "postgresql" else "INSTR"
+    return (
+        "CASE WHEN county_code = '' THEN region_path ELSE SUBSTR(region_path, 1, "
+        f"{find}('/' || region_path, '/' || county_code || '/') + LENGTH(county_code)) END"
+    )
+
+
+# --- Maintenance ---------------------------------------------------------------------------
+
+Area = tuple[int, str, datetime.date, datetime.date]  # campaign, cut path, first/last bucket
+
+
+def areas_of(cells: Iterable[tuple[int, str, str, datetime.date]]) -> list[Area]:
+    """The (campaign, cut path, first bucket, last bucket) ranges covering facts given as
+    (campaign, region path, county code, date); adjacent buckets join one range."""
+    buckets: dict[tuple[int, str], set[datetime.date]] = defaultdict(set)
+    for campaign_id, region_path, county_code, day in cells:
+        if isinstance(day, str):
+            day = datetime.date.fromisoformat(day)
+        buckets[(campaign_id, cut_path(region_path, county_code))].add(bucket_of(day))
+    areas: list[Area] = []
+    for (campaign_id, path), starts in buckets.items():
+        ordered = sorted(starts)
+        first = last = ordered[0]
+        for start in ordered[1:]:
+            if start == bucket_end(last) + datetime.timedelta(days=1):
+                last = start
+                continue
+            areas.append((campaign_id, path, first, last))
+            first = last = start
+        areas.append((campaign_id, path, first, last))
+    return areas
+
+
+def refresh_for_rows(rows: list[tuple], names: tuple[str, ...]) -> None:
+    """Recompute the cells of fact rows (tuples of the columns ``names``) just written."""
+    if not rows:
+        return
+    at = [names.index(n) for n in ("campaign_id", "region_path", "county_code", "date")]
+    refresh(areas_of(tuple(row[i] for i in at) for row in rows))
+
+
+def areas_for_records(record_kind: str, record_ids) -> list[Area]:
+    """The areas the facts of these records (ids, or a query of them) lie in; read before
+    the facts go."""
+    if isinstance(record_ids, list):
+        chunks = [record_ids[start : start + 5000] for start in range(0, len(record_ids), 5000)]
+    else:
+        chunks = [record_ids]
+    cells = set()
+    for chunk in chunks:
+        cells.update(
+            Fact.objects.filter(record_kind=record_kind, record_id__in=chunk)
+            .values_list("campaign_id", "region_path", "county_code", "date")
+            .distinct()
+            .order_by()
+        )
+    return areas_of(cells)
+
+
+def refresh(areas: list[Area]) -> None:
+    """Recompute the summary cells of ``areas`` from the facts (inside the facts'
+    transaction); a campaign with more than MAX_AREAS areas is recomputed whole."""
+    by_campaign: dict[int, list[Area]] = defaultdict(list)
+    for area in areas:
+        by_campaign[area[0]].append(area)
+    for campaign_id, mine in by_campaign.items():
+        if len(mine) > MAX_AREAS:
+            _recompute(campaign_id, None)
+        else:
+            for start in range(0, len(mine), 50):
+                _recompute(campaign_id, mine[start : start + 50])
+
+
+def summary_rebuild(*, campaign_id: int | None = None) -> None:
+    """Recompute the whole summary (of one campaign, or of all) from the facts: after a
+    bulk load that wrote facts directly, or to repair. Call inside a transaction."""
+    campaigns = (
+        [campaign_id]
+        if campaign_id is not None
+        else list(Fact.objects.order_by().values_list("campaign_id", flat=True).distinct())
+    )
+    if campaign_id is None:
+        FactSummary.objects.all().delete()
+        FactPresence.objects.all().delete()
+    for campaign in campaigns:
+        _recompute(campaign, None)
+
+
+def _recompute(campaign_id: int, areas: list[Area] | None) -> None:
+    """Delete and re-insert the summary cells of ``areas`` (all when None) of a campaign."""
+    quote = connection.ops.quote_name
+    fact = quote(Fact._meta.db_table)
+    summary = quote(FactSummary._meta.db_table)
+    presence = quote(FactPresence._meta.db_table)
+    latest_ids = list(
+        Indicator.objects.filter(aggregation=Aggregation.LATEST).values_list("pk", flat=True)
+    )
+    latest_in = ", ".join(str(pk) for pk in latest_ids) or "NULL"
+
+    # Which facts: the campaign's, in the areas' subtrees and dates (an index range each
+    # on (campaign, region path, date)); then only those whose own cell is in an area.
+    where = ["campaign_id = %s"]
+    params: list = [campaign_id]
+    cell_where = ""
+    cell_params: list = []
+    if areas is not None:
+        from campaigndesk.regions.paths import subtree_upper_bound
+
+        ranges, cells = [], []
+        for _campaign, path, first, last in areas:
+            ranges.append("(region_path >= %s AND region_path < %s AND date BETWEEN %s AND %s)")
+            params += [path, subtree_upper_bound(path), first, bucket_end(last)]
+            cells.append("(cut = %s AND bucket BETWEEN %s AND %s)")
+            cell_params += [path, first, last]
+        where.append("(" + " OR ".join(ranges) + ")")
+        cell_where = " WHERE " + " OR ".join(cells)
+    inner = (
+        f"SELECT * FROM (SELECT campaign_id, indicator_id, value, approx_rank, date, "
+        f"region_depth, record_id, county_code, township_code, village_code, unit_id, "
+        f"{_cut_sql()} AS cut, {_bucket_sql('date')} AS bucket FROM {fact} "
+        f"WHERE {' AND '.join(where)}) f{cell_where}"
+    )
+    inner_params = params + cell_params
+
+    with connection.cursor() as cursor:
+        for table in (summary, presence):
+            if areas is None:
+                cursor.execute(f"DELETE FROM {table} WHERE campaign_id = %s", [campaign_id])
+                continue
+            conditions, delete_params = [], [campaign_id]
+            for _campaign, path, first, last in areas:
+                conditions.append("(region_path = %s AND bucket BETWEEN %s AND %s)")
+                delete_params += [path, first, last]
+            cursor.execute(
+                f"DELETE FROM {table} WHERE campaign_id = %s AND ({' OR '.join(conditions)})",
+                delete_params,
+            )
+        columns = (
+            "campaign_id, indicator_id, region_path, county_code, bucket, total, approx_rank, "
+            "parts, latest_date, latest_depth, latest_record"
+        )
+        cursor.execute(
+            f"INSERT INTO {summary} ({columns}) "
+            f"SELECT campaign_id, indicator_id, cut, county_code, bucket, SUM(value), "
+            f"MAX(approx_rank), COUNT(*), NULL, NULL, NULL FROM ({inner}) s "
+            f"WHERE indicator_id NOT IN ({latest_in}) "
+            f"GROUP BY campaign_id, indicator_id, cut, county_code, bucket",
+            inner_params,
+        )
+        if latest_ids:
+            cell = "indicator_id, cut, bucket"
+            cursor.execute(
+                f"INSERT INTO {summary} ({columns}) "
+                f"SELECT campaign_id, indicator_id, cut, county_code, bucket, value, approx_rank, "
+                f"n, date, region_depth, record_id FROM (SELECT s.*, ROW_NUMBER() OVER "
+                f"(PARTITION BY {cell} ORDER BY date DESC, region_depth, record_id DESC) AS rn, "
+                f"COUNT(*) OVER (PARTITION BY {cell}) AS n FROM ({inner}) s "
+                f"WHERE indicator_id IN ({latest_in})) w WHERE rn = 1",
+                inner_params,
+            )
+        members = [
+            (MemberKind.COUNTY, "county_code", "county_code <> ''"),
+            (MemberKind.TOWNSHIP, "township_code", "township_code <> ''"),
+            (MemberKind.VILLAGE, "village_code", "village_code <> ''"),
+            (MemberKind.UNIT, "CAST(unit_id AS TEXT)", None),
+        ]
+        selects = []
+        for kind, member, present in members:
+            selects.append(
+                f"SELECT DISTINCT campaign_id, cut, county_code, bucket, {int(kind)}, {member} "
+                f"FROM s{' WHERE ' + present if present else ''}"
+            )
+        cursor.execute(
+            f"INSERT INTO {presence} (campaign_id, region_path, county_code, bucket, "
+            f"member_kind, member) WITH s AS ({inner}) " + " UNION ALL ".join(selects),
+            inner_params,
+        )
