@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from campaigndesk.accounts.scoping import SYSTEM
 from campaigndesk.ledger import summary
 from campaigndesk.ledger.io.imports import import_batch_undo, ledger_import
-from campaigndesk.ledger.models import FactPresence, FactSummary, Indicator
+from campaigndesk.ledger.models import FactFirstSeen, FactPresence, FactSummary, Indicator
 from campaigndesk.ledger.rollup import RollupFilter, rollup
 from campaigndesk.ledger.services import record_create, record_delete, record_update
 from campaigndesk.regions.models import RegionLevel, UnitKind
@@ -127,7 +127,7 @@ class Prefecture:
         return kind, record
 
 
-def _stored() -> tuple[list, list]:
+def _stored() -> tuple[list, list, list]:
     cells = sorted(
         FactSummary.objects.values_list(
             "campaign_id", "indicator_id", "region_path", "county_code", "bucket", "total",
@@ -139,14 +139,19 @@ def _stored() -> tuple[list, list]:
             "campaign_id", "region_path", "county_code", "bucket", "member_kind", "member"
         )
     )
-    return cells, present
+    first = sorted(
+        FactFirstSeen.objects.values_list(
+            "campaign_id", "region_path", "county_code", "member_kind", "member", "first_date"
+        )
+    )
+    return cells, present, first
 
 
 def assert_same_as_rebuild():
     kept = _stored()
     summary.summary_rebuild()
     rebuilt = _stored()
-    assert rebuilt[0], "the summary is empty"
+    assert all(rebuilt), "the summary is empty"
     assert kept == rebuilt
 
 

@@ -590,6 +590,34 @@ class FactPresence(models.Model):
         return f"{self.member_kind}:{self.member}@{self.region_path}{self.bucket}"
 
 
+class FactFirstSeen(models.Model):
+    """The first date on which a county (as in ``FactSummary``) had a fact of any indicator
+    for a member (a county, township or village code, or a unit id). The distinct counts
+    of a rollup up to a date (no start date) count these: a member was active by a date
+    exactly when its first date is on or before it. Written only by ``ledger.summary``."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
+    region_path = PathField()
+    county_code = models.CharField(max_length=20, blank=True)
+    member_kind = models.PositiveSmallIntegerField(choices=MemberKind.choices)
+    member = models.CharField(max_length=20)
+    first_date = models.DateField()
+
+    class Meta:
+        verbose_name = _("first activity of a member")
+        verbose_name_plural = _("first activities of members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "member_kind", "region_path", "member"],
+                include=["county_code", "first_date"],
+                name="factfirstseen_member",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_kind}:{self.member}@{self.region_path} from {self.first_date}"
+
+
 # --- Imports and exports (ledger/io) ------------------------------------------------------
 
 

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import CharField, Count, F, Max, Q, QuerySet, Sum, Value, Window
+from django.db.models import CharField, Count, DateField, F, Max, Q, QuerySet, Sum, Value, Window
 from django.db.models.functions import Cast, RowNumber, TruncDay, TruncMonth, TruncWeek
 from django.utils.translation import gettext as _
 
@@ -59,6 +59,7 @@ from .models import (
     Aggregation,
     Approx,
     Fact,
+    FactFirstSeen,
     FactPresence,
     FactSummary,
     Indicator,
@@ -200,7 +201,13 @@ def _with_period(qs: QuerySet[Fact], series: str | None) -> QuerySet[Fact]:
         return qs
     if series not in SERIES:
         raise DomainError(_("Unknown series: %(name)s") % {"name": series})
-    return qs.annotate(period=SERIES[series]("date"))
+    return qs.annotate(period=_period(series, "date"))
+
+
+def _period(series: str, column: str):
+    # A date, not the timestamp PostgreSQL's DATE_TRUNC gives: thousands of time-zone-
+    # aware timestamps cost more to read than the query takes to run.
+    return Cast(SERIES[series](column), DateField())
 
 
 def _group_key(values: dict, columns: list[str]) -> tuple:
@@ -323,24 +330,33 @@ def _summary_source(actor, campaign, filters: RollupFilter, group_by, series):
         cells, present = cells.filter(bucket__gte=first), present.filter(bucket__gte=first)
     if last is not None:
         cells, present = cells.filter(bucket__lte=last), present.filter(bucket__lte=last)
+    # Distinct counts up to a date (no start) from the first dates, to the day.
+    first_seen = None
+    if low is None:
+        first_seen = FactFirstSeen.objects.filter(campaign=campaign)
+        if filters.region is not None:
+            first_seen = first_seen.filter(subtree_q("region_path", filters.region.path))
+        if high is not None:
+            first_seen = first_seen.filter(first_date__lte=high)
     edge = None
     if edges:
         edge = base_facts(actor=actor, campaign=campaign, filters=undated).filter(edges)
         edge = _with_period(edge, series)
     if series is not None:
-        cells = cells.annotate(period=SERIES[series]("bucket"))
-        present = present.annotate(period=SERIES[series]("bucket"))
-    return _SummarySource(cells, present, edge)
+        cells = cells.annotate(period=_period(series, "bucket"))
+        present = present.annotate(period=_period(series, "bucket"))
+    return _SummarySource(cells, present, edge, first_seen)
 
 
 class _SummarySource:
     """``FactSummary`` and ``FactPresence`` rows of whole buckets, plus (``edge``) the facts
     of the partial buckets at the ends of the date range."""
 
-    def __init__(self, cells: QuerySet, present: QuerySet, edge: QuerySet[Fact] | None):
+    def __init__(self, cells, present, edge: QuerySet[Fact] | None, first_seen=None):
         self.cells = cells
         self.present = present
         self.edge = edge
+        self.first_seen = first_seen
 
     def sums(self, indicators: list[Indicator], columns: list[str]) -> list["_Part"]:
         if not indicators:
@@ -431,10 +447,19 @@ class _SummarySource:
             .values(*columns, "k", "m")
             .order_by()
         )
+        # Up to a date and not as a series: each member once, with its first date.
+        from_first_seen = self.first_seen is not None and "period" not in columns
+        if from_first_seen:
+            present = (
+                self.first_seen.filter(member_kind__in=kinds)
+                .annotate(k=F("member_kind"), m=F("member"))
+                .values(*columns, "k", "m")
+                .order_by()
+            )
         sql, params = present.query.sql_with_params()
         pieces = [f"SELECT {outer} FROM ({sql}) p"]
         params = list(params)
-        if self.edge is not None:
+        if self.edge is not None and not from_first_seen:
             column_of = {k: DISTINCT_COLUMN[name] for k, name in members.items()}
             for kind in kinds:
                 column = column_of[kind]

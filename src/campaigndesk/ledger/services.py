@@ -2,10 +2,12 @@
 period locks. Imports and collection tasks reuse ``RecordWriter`` so that a row from a
 file and a record from a form pass exactly the same checks."""
 
+import contextlib
 import datetime
 import functools
 import hashlib
-from collections.abc import Iterable
+import operator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -13,7 +15,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import URLValidator
 from django.db import connection, models, transaction
-from django.db.models import Q
+from django.db.models import Q, signals
+from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +28,16 @@ from campaigndesk.common.errors import DomainError, FieldError, Forbidden, NotFo
 from campaigndesk.regions.models import Outlet, Region, Unit
 from campaigndesk.regions.paths import is_within
 
-from .facts import AncestorCache, IndicatorCache, delete_facts, replace_facts
+from . import summary
+from .facts import (
+    AncestorCache,
+    IndicatorCache,
+    delete_facts,
+    fact_columns,
+    fact_rows,
+    insert_facts,
+    replace_facts,
+)
 from .models import (
     RECORD_MODELS,
     Aggregation,
@@ -133,6 +145,9 @@ class RecordWriter:
         self.ancestors = AncestorCache()
         self._locks: list[PeriodLock] | None = None
         self._writable_units: dict[int, bool] = {}
+        # While an import runs: the summary areas of the facts written, refreshed once at
+        # its end (see ``deferred_summary``) instead of after every chunk.
+        self._summary_areas: set | None = None
 
     # --- checks ---------------------------------------------------------------------
 
@@ -191,18 +206,20 @@ class RecordWriter:
         model = RECORD_MODELS.get(kind)
         if model is None:
             raise DomainError(_("Unknown record kind: %(kind)s") % {"kind": kind})
-        allowed = set(COMMON_FIELDS) | set(KIND_FIELDS[kind])
-        unknown = sorted(set(values) - allowed)
-        if unknown:
+        if not _allowed_fields(kind).issuperset(values):
+            unknown = sorted(set(values) - _allowed_fields(kind))
             raise FieldError(unknown[0], _("Unknown field."))
         for name, value in values.items():
             # Checked before assigning: Django refuses a wrong type with a bare ValueError.
             expected = REFERENCES.get(name)
             if expected is not None and value is not None and not isinstance(value, expected):
                 raise FieldError(name, _reference_message(name))
-        record = instance if instance is not None else model(campaign=self.campaign)
-        for name, value in values.items():
-            setattr(record, name, value)
+        if instance is not None:
+            record = instance
+            for name, value in values.items():
+                setattr(record, name, value)
+        else:
+            record = self._new(model, values)
         unit = record.unit if record.unit_id else None
         if unit is None:
             raise FieldError("unit", _reference_message("unit"))
@@ -218,6 +235,35 @@ class RecordWriter:
             raise FieldError("schedule_item", _reference_message("schedule_item"))
         _clean_text(record, values)
         getattr(self, f"_check_{kind}")(record)
+        return record
+
+    def _new(self, model: type[Record], values: dict) -> Record:
+        """A new record of ``model`` in this campaign holding ``values``, built the way
+        Django builds a row it reads (positional values, references put in the related
+        cache) rather than through keyword arguments and the related descriptors: an
+        import builds one per row. The references were type-checked by the caller."""
+        fields = _blank_fields(model)
+        if fields.plain:
+            # No receiver of pre_init/post_init: set the attributes Model.__init__ would.
+            record = model.__new__(model)
+            record._state = ModelState()
+            state = record.__dict__
+            state.update(fields.defaults_by_name)
+            for attname, default in fields.callables:
+                state[attname] = default()
+        else:
+            record = model(*[default() if call else default for default, call in fields.defaults])
+            state = record.__dict__
+        cache = record._state.fields_cache
+        cache["campaign"] = self.campaign
+        state["campaign_id"] = self.campaign.pk
+        for name, value in values.items():
+            attname = fields.references.get(name)
+            if attname is None:
+                state[name] = value
+            else:
+                state[attname] = None if value is None else value.pk
+                cache[name] = value
         return record
 
     def _check_output(self, record: MediaOutput) -> None:
@@ -315,7 +361,36 @@ class RecordWriter:
             records[0].save()
         else:
             insert_records(model, records)
-        replace_facts(kind, records, indicators=self.indicators, ancestors=self.ancestors, new=True)
+        if self._summary_areas is None:
+            replace_facts(
+                kind, records, indicators=self.indicators, ancestors=self.ancestors, new=True
+            )
+            return
+        # New records have no facts to delete: write theirs, and note the summary cells
+        # they fall in for the one refresh at the end of the import.
+        rows = [
+            row
+            for record in records
+            for row in fact_rows(kind, record, indicators=self.indicators, ancestors=self.ancestors)
+        ]
+        insert_facts(rows, summarise=False)
+        if rows:
+            names = fact_columns()
+            at = [names.index(n) for n in ("campaign_id", "region_path", "county_code", "date")]
+            self._summary_areas.update(summary.areas_of(tuple(row[i] for i in at) for row in rows))
+
+    @contextlib.contextmanager
+    def deferred_summary(self) -> Iterator[None]:
+        """Within this block ``save_new`` leaves the fact summary alone and refreshes the
+        cells it touched once, when the block ends without an error (an import writes
+        chunk after chunk into the same cells: refreshing them after each chunk would read
+        the campaign's facts again and again)."""
+        self._summary_areas = set()
+        try:
+            yield
+            summary.refresh(sorted(self._summary_areas))
+        finally:
+            self._summary_areas = None
 
 
 def insert_records(model, records: list[Record]) -> None:
@@ -337,27 +412,33 @@ def insert_records(model, records: list[Record]) -> None:
         for f in fields
         if f.get_internal_type() == "DateTimeField"
     }
+    # One time stamp for the lot (pre_save would take the clock once per field and row).
+    now = timezone.now()
     for record in records:
         for stamp in stamped:
-            stamp.pre_save(record, add=True)
+            setattr(record, stamp.attname, now)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     names = [f.attname for f in fields]
+    values_of = operator.attrgetter(*names)
     pk = model._meta.pk
     if connection.vendor == "postgresql":
-        _copy_records(model, records, names, columns)
+        _copy_records(model, records, values_of, columns)
         return
+    adapted = [(names.index(name), convert) for name, convert in adapt.items()]
     size = max(1, min(1000, connection.ops.bulk_batch_size(fields, records)))
     with connection.cursor() as cursor:
         for start in range(0, len(records), size):
             batch = records[start : start + size]
             params = []
             for record in batch:
-                for name in names:
-                    value = getattr(record, name)
-                    if name in adapt and value is not None:
-                        value = adapt[name](value)
-                    params.append(value)
+                values = values_of(record)
+                if adapted:
+                    values = list(values)
+                    for index, convert in adapted:
+                        if values[index] is not None:
+                            values[index] = convert(values[index])
+                params.extend(values)
             row = "(" + ", ".join(["%s"] * len(names)) + ")"
             cursor.execute(
                 f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "
@@ -373,7 +454,7 @@ def insert_records(model, records: list[Record]) -> None:
                 record._state.db = connection.alias
 
 
-def _copy_records(model, records: list[Record], names: list[str], columns: str) -> None:
+def _copy_records(model, records: list[Record], values_of, columns: str) -> None:
     # PostgreSQL: the ids are taken from the table's sequence first, then the rows go in
     # by COPY (a multi-row INSERT with thousands of placeholders is slow to send).
     quote = connection.ops.quote_name
@@ -390,7 +471,7 @@ def _copy_records(model, records: list[Record], names: list[str], columns: str) 
         cursor.copy(f"COPY {quote(table)} ({quote(pk.column)}, {columns}) FROM STDIN") as copy,
     ):
         for record, pk_value in zip(records, ids, strict=True):
-            copy.write_row([pk_value, *(getattr(record, name) for name in names)])
+            copy.write_row((pk_value, *values_of(record)))
     for record, pk_value in zip(records, ids, strict=True):
         record.pk = pk_value
         record._state.adding = False
@@ -423,13 +504,81 @@ def _reference_message(name: str) -> str:
     }[name]
 
 
+@functools.cache
+def _allowed_fields(kind: str) -> frozenset[str]:
+    return frozenset(COMMON_FIELDS) | frozenset(KIND_FIELDS[kind])
+
+
+@dataclass(frozen=True)
+class _BlankFields:
+    # Per concrete field, in order: its default, or the callable giving it (call=True).
+    defaults: tuple[tuple[object, bool], ...]
+    # The same by attribute name: the plain defaults, and the callables.
+    defaults_by_name: dict[str, object]
+    callables: tuple[tuple[str, object], ...]
+    # Foreign keys by name: the attribute holding the id.
+    references: dict[str, str]
+    # Whether nothing listens to the model's pre_init and post_init signals.
+    plain: bool
+
+
+@functools.cache
+def _blank_fields(model) -> _BlankFields:
+    defaults = []
+    for f in model._meta.concrete_fields:
+        if f.has_default() and callable(f.default):
+            defaults.append((f.get_default, True))
+        else:
+            defaults.append((f.get_default(), False))
+    names = [f.attname for f in model._meta.concrete_fields]
+    references = {
+        f.name: f.attname for f in model._meta.concrete_fields if f.is_relation and f.many_to_one
+    }
+    return _BlankFields(
+        defaults=tuple(defaults),
+        defaults_by_name={n: d for n, (d, call) in zip(names, defaults, strict=True) if not call},
+        callables=tuple((n, d) for n, (d, call) in zip(names, defaults, strict=True) if call),
+        references=references,
+        plain=not (signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model)),
+    )
+
+
+@functools.cache
+def _text_limits(model) -> dict[str, int | None]:
+    """The free-text fields of a model (not choices) and their maximum lengths."""
+    return {
+        f.name: f.max_length
+        for f in model._meta.concrete_fields
+        if isinstance(f, (models.CharField, models.TextField)) and not f.choices
+    }
+
+
+@functools.cache
+def _decimal_limits(model, name: str) -> tuple[int, Decimal, Decimal]:
+    """(decimal places, the first number too large, the quantum) of a decimal field."""
+    field = model._meta.get_field(name)
+    return (
+        field.decimal_places,
+        Decimal(10) ** (field.max_digits - field.decimal_places),
+        Decimal(1).scaleb(-field.decimal_places),
+    )
+
+
+@functools.cache
+def _count_limit(model, name: str) -> int:
+    return MAX_COUNT.get(
+        model._meta.get_field(name).get_internal_type(), MAX_COUNT["PositiveIntegerField"]
+    )
+
+
 def _clean_text(record: Record, values: dict) -> None:
     """Text fields given: None becomes "", numbers become text, surrounding spaces go, and
     the length is checked here (PostgreSQL would refuse it, SQLite would keep it)."""
+    limits = _text_limits(type(record))
     for name in values:
-        field = record._meta.get_field(name)
-        if not isinstance(field, (models.CharField, models.TextField)) or field.choices:
+        if name not in limits:
             continue
+        max_length = limits[name]
         value = getattr(record, name)
         if value is None:
             value = ""
@@ -438,11 +587,10 @@ def _clean_text(record: Record, values: dict) -> None:
         elif not isinstance(value, str):
             raise FieldError(name, _("Not text: %(value)s") % {"value": value})
         value = value.strip()
-        if field.max_length and len(value) > field.max_length:
+        if max_length and len(value) > max_length:
             raise FieldError(
                 name,
-                _("At most %(n)s characters, not %(len)s.")
-                % {"n": field.max_length, "len": len(value)},
+                _("At most %(n)s characters, not %(len)s.") % {"n": max_length, "len": len(value)},
             )
         setattr(record, name, value)
 
@@ -461,22 +609,25 @@ def _values_of(choices) -> frozenset:
 def _decimal(record, name: str) -> Decimal:
     """A non-negative number that fits the field exactly (no digit silently rounded away)."""
     value = getattr(record, name)
-    field = record._meta.get_field(name)
+    places, too_large, quantum = _decimal_limits(type(record), name)
     if isinstance(value, bool):
         raise FieldError(name, _("Not a number: %(value)s") % {"value": value})
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise FieldError(name, _("Not a number: %(value)s") % {"value": value}) from None
+    if type(value) is Decimal:
+        number = value  # what Decimal(str(value)) gives back, without the round trip
+    else:
+        try:
+            number = Decimal(str(value).strip())
+        except (InvalidOperation, ValueError):
+            raise FieldError(name, _("Not a number: %(value)s") % {"value": value}) from None
     if not number.is_finite():
         raise FieldError(name, _("Not a number: %(value)s") % {"value": value})
     if number < 0:
         raise FieldError(name, _("Must not be negative."))
-    if number >= Decimal(10) ** (field.max_digits - field.decimal_places):
+    if number >= too_large:
         raise FieldError(name, _("Too large: %(value)s") % {"value": value})
-    exact = number.quantize(Decimal(1).scaleb(-field.decimal_places))
+    exact = number.quantize(quantum)
     if exact != number:
-        raise FieldError(name, _("At most %(n)s decimal places.") % {"n": field.decimal_places})
+        raise FieldError(name, _("At most %(n)s decimal places.") % {"n": places})
     return exact
 
 
@@ -495,9 +646,7 @@ def _non_negative_int(record, name: str, *, optional: bool = False) -> None:
         raise FieldError(name, _("Not a whole number: %(value)s") % {"value": value})
     if number < 0:
         raise FieldError(name, _("Must not be negative."))
-    if number > MAX_COUNT.get(
-        record._meta.get_field(name).get_internal_type(), MAX_COUNT["PositiveIntegerField"]
-    ):
+    if number > _count_limit(type(record), name):
         raise FieldError(name, _("Too large: %(value)s") % {"value": value})
     setattr(record, name, number)
 

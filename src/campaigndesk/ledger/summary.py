@@ -1,13 +1,15 @@
 """The facts pre-aggregated per county and date bucket, so that a rollup over a prefecture
 or a province reads thousands of rows instead of millions.
 
-Two tables, written only here and always in the transaction that writes the facts:
+Three tables, written only here and always in the transaction that writes the facts:
 
 - ``FactSummary``: per campaign, indicator, county and bucket, the sum of the values (or
   for a latest snapshot the winning fact), the least exact approximation and the number of
   facts;
 - ``FactPresence``: per campaign, county and bucket, every county, township, village and
-  unit that had any fact there (what the distinct counts count).
+  unit that had any fact there (what the distinct counts of a period count);
+- ``FactFirstSeen``: per campaign and county, the first date of every member there (what
+  the distinct counts up to a date count: far fewer rows than a year of presences).
 
 "County" is the fact's region path cut at its county ("53/5323/532301/"); a fact above
 county level, or in a tree without counties, keeps its own path. A bucket is the part of a
@@ -34,7 +36,15 @@ from collections.abc import Iterable, Iterator
 
 from django.db import connection
 
-from .models import Aggregation, Fact, FactPresence, FactSummary, Indicator, MemberKind
+from .models import (
+    Aggregation,
+    Fact,
+    FactFirstSeen,
+    FactPresence,
+    FactSummary,
+    Indicator,
+    MemberKind,
+)
 
 # Above this many (county, bucket range) areas a refresh recomputes the whole campaign:
 # one pass over its facts is cheaper than hundreds of range conditions.
@@ -180,8 +190,18 @@ def summary_rebuild(*, campaign_id: int | None = None) -> None:
     if campaign_id is None:
         FactSummary.objects.all().delete()
         FactPresence.objects.all().delete()
+        FactFirstSeen.objects.all().delete()
     for campaign in campaigns:
         _recompute(campaign, None)
+
+
+# (kind, the fact's column or expression naming the member, the condition for one)
+_MEMBERS = [
+    (MemberKind.COUNTY, "county_code", "county_code <> ''"),
+    (MemberKind.TOWNSHIP, "township_code", "township_code <> ''"),
+    (MemberKind.VILLAGE, "village_code", "village_code <> ''"),
+    (MemberKind.UNIT, "CAST(unit_id AS TEXT)", None),
+]
 
 
 def _recompute(campaign_id: int, areas: list[Area] | None) -> None:
@@ -256,14 +276,8 @@ def _recompute(campaign_id: int, areas: list[Area] | None) -> None:
                 f"WHERE indicator_id IN ({latest_in})) w WHERE rn = 1",
                 inner_params,
             )
-        members = [
-            (MemberKind.COUNTY, "county_code", "county_code <> ''"),
-            (MemberKind.TOWNSHIP, "township_code", "township_code <> ''"),
-            (MemberKind.VILLAGE, "village_code", "village_code <> ''"),
-            (MemberKind.UNIT, "CAST(unit_id AS TEXT)", None),
-        ]
         selects = []
-        for kind, member, present in members:
+        for kind, member, present in _MEMBERS:
             selects.append(
                 f"SELECT DISTINCT campaign_id, cut, county_code, bucket, {int(kind)}, {member} "
                 f"FROM s{' WHERE ' + present if present else ''}"
@@ -272,4 +286,44 @@ def _recompute(campaign_id: int, areas: list[Area] | None) -> None:
             f"INSERT INTO {presence} (campaign_id, region_path, county_code, bucket, "
             f"member_kind, member) WITH s AS ({inner}) " + " UNION ALL ".join(selects),
             inner_params,
+        )
+    _recompute_first_seen(campaign_id, None if areas is None else [a[1] for a in areas])
+
+
+def _recompute_first_seen(campaign_id: int, paths: list[str] | None) -> None:
+    """Delete and re-insert the first dates of the members of the counties ``paths`` (all
+    when None): over all their facts, since a write on any date may move a first date."""
+    from campaigndesk.regions.paths import subtree_upper_bound
+
+    quote = connection.ops.quote_name
+    fact = quote(Fact._meta.db_table)
+    first = quote(FactFirstSeen._meta.db_table)
+    where, params = "campaign_id = %s", [campaign_id]
+    cut_where, cut_params = "", []
+    delete_where, delete_params = "campaign_id = %s", [campaign_id]
+    if paths is not None:
+        paths = sorted(set(paths))
+        ranges = " OR ".join(["(region_path >= %s AND region_path < %s)"] * len(paths))
+        where += f" AND ({ranges})"
+        for path in paths:
+            params += [path, subtree_upper_bound(path)]
+        marks = ", ".join(["%s"] * len(paths))
+        cut_where, cut_params = f" WHERE cut IN ({marks})", list(paths)
+        delete_where += f" AND region_path IN ({marks})"
+        delete_params += list(paths)
+    inner = (
+        f"SELECT * FROM (SELECT campaign_id, date, county_code, township_code, village_code, "
+        f"unit_id, {_cut_sql()} AS cut FROM {fact} WHERE {where}) f{cut_where}"
+    )
+    selects = [
+        f"SELECT campaign_id, cut, county_code, {int(kind)}, {member}, MIN(date) FROM s"
+        f"{' WHERE ' + present if present else ''} GROUP BY campaign_id, cut, county_code, {member}"
+        for kind, member, present in _MEMBERS
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {first} WHERE {delete_where}", delete_params)
+        cursor.execute(
+            f"INSERT INTO {first} (campaign_id, region_path, county_code, member_kind, member, "
+            f"first_date) WITH s AS ({inner}) " + " UNION ALL ".join(selects),
+            params + cut_params,
         )

@@ -229,6 +229,12 @@ def read_int(value: object, *, maximum: int = BIGINT_MAX) -> int | None:
 
 
 def read_decimal(value: object, *, max_digits: int, places: int) -> Decimal | None:
+    if type(value) is str and value.isdigit() and value.isascii():
+        # Plain digits (most cells of a CSV file): a whole number, only its size to check.
+        number = Decimal(value)
+        if number >= Decimal(10) ** (max_digits - places):
+            raise CellError(_("The number %(value)s is too large.") % {"value": value})
+        return number
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, (bool, datetime.date, datetime.datetime)):
@@ -258,6 +264,10 @@ def read_decimal(value: object, *, max_digits: int, places: int) -> Decimal | No
     return number
 
 
+# Dates written as text, as read (a file repeats the days of its campaign).
+_date_cache: dict[str, datetime.date | None] = {}
+
+
 def read_date(value: object) -> datetime.date | None:
     if value is None:
         return None
@@ -266,17 +276,30 @@ def read_date(value: object) -> datetime.date | None:
     if isinstance(value, datetime.date):
         return value
     if isinstance(value, str):
-        text = value.strip().translate(_WIDTH)
-        if not text:
-            return None
-        match = _ISO_DATE.match(text) or _COMPACT_DATE.match(text)
-        if match:
-            try:
-                return datetime.date(int(match[1]), int(match[2]), int(match[3]))
-            except ValueError:
-                raise CellError(
-                    _("%(value)s is not a day of the calendar.") % {"value": value.strip()}
-                ) from None
+        if value in _date_cache:
+            return _date_cache[value]
+        day = _read_date_text(value)
+        if len(_date_cache) < 10_000:
+            _date_cache[value] = day
+        return day
+    raise CellError(
+        _("Not a date: %(value)s (write it as 2024-03-01 or format the cell as a date).")
+        % {"value": cell_text(value)}
+    )
+
+
+def _read_date_text(value: str) -> datetime.date | None:
+    text = value.strip().translate(_WIDTH)
+    if not text:
+        return None
+    match = _ISO_DATE.match(text) or _COMPACT_DATE.match(text)
+    if match:
+        try:
+            return datetime.date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            raise CellError(
+                _("%(value)s is not a day of the calendar.") % {"value": value.strip()}
+            ) from None
     raise CellError(
         _("Not a date: %(value)s (write it as 2024-03-01 or format the cell as a date).")
         % {"value": cell_text(value)}
@@ -374,6 +397,25 @@ class Column:
         if self.required and result is None:
             raise CellError(_("This cell must not be blank."))
         return result
+
+    def reader(self) -> Callable[[object], object]:
+        """``read`` for this column with the choice of type made once: an import reads
+        every cell of a column the same way."""
+        if self.type not in (TEXT, REF):
+            return self.read
+        limit, required = self.max_length, self.required
+
+        def read_text(value: object) -> object:
+            text = value.strip() if type(value) is str else cell_text(value)
+            if limit and len(text) > limit:
+                raise CellError(_("Longer than %(limit)s characters.") % {"limit": limit})
+            if not text:
+                if required:
+                    raise CellError(_("This cell must not be blank."))
+                return None
+            return text
+
+        return read_text
 
     def cell(self, record: Record) -> object:
         """The value an export writes for ``record``."""

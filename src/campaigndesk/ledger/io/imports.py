@@ -167,7 +167,8 @@ def ledger_import(
             if existing is None:
                 raise
             return _already(existing)
-        importer.run(batch, progress)
+        with importer.writer.deferred_summary():
+            importer.run(batch, progress)
         batch.row_count = importer.rows
         batch.created_count = importer.created
         batch.updated_count = importer.updated
@@ -256,6 +257,7 @@ class _Importer:
         self.rows = self.created = self.updated = self.duplicates = 0
         self.batch: ImportBatch | None = None
         self.layout: list[tuple[Column, int]] = []
+        self.readers: list[tuple[str, int, Callable[[object], object]]] = []
         self.positions: dict[str, int] = {}
         self._seen_external: dict[str, int] = {}
         self._units: dict[str, Unit | None] = {}
@@ -381,6 +383,7 @@ class _Importer:
             )
             raise ImportRejected(problems)
         self.layout = [(c, self.positions[c.key]) for c in self.columns if c.key in self.positions]
+        self.readers = [(c.key, position, c.reader()) for c, position in self.layout]
         return number
 
     # --- one chunk --------------------------------------------------------------------
@@ -407,12 +410,11 @@ class _Importer:
         result: dict = {}
         ok = True
         width = len(values)
-        for column, position in self.layout:
-            raw = values[position] if position < width else None
+        for key, position, read in self.readers:
             try:
-                result[column.key] = column.read(raw)
+                result[key] = read(values[position] if position < width else None)
             except CellError as error:
-                self.error(number, column.key, str(error))
+                self.error(number, key, str(error))
                 ok = False
         return _Row(number, result) if ok else None
 

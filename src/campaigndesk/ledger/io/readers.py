@@ -1,8 +1,9 @@
 """Opening an import file and streaming its rows, one at a time.
 
-- .xlsx through openpyxl's read-only parser (rows are parsed as they are read, so memory
-  stays flat); the first worksheet is read, with its stated dimensions ignored (some
-  programs write wrong ones, which would cut rows short in read-only mode).
+- .xlsx: openpyxl opens the workbook (read-only) and ``xlsx.sheet_rows`` streams the first
+  worksheet's rows with the values openpyxl would give (rows are parsed as they are read,
+  so memory stays flat); the sheet's stated dimensions are ignored (some programs write
+  wrong ones, which would cut rows short).
 - Merged cells are rejected. Read-only mode does not expose them, and a full (not
   read-only) load would hold the whole sheet in memory, so the sheet's XML is scanned for
   ``<mergeCell ref="...">`` elements as it is decompressed, before any row is read: a
@@ -30,6 +31,8 @@ from typing import BinaryIO
 from django.utils.translation import gettext as _
 
 from campaigndesk.common.errors import DomainError
+
+from .xlsx import SheetError, sheet_rows
 
 XLSX = "xlsx"
 CSV = "csv"
@@ -201,12 +204,15 @@ class ImportFile:
                 # openpyxl's max_row would parse the whole sheet once more to count rows
                 # when the declaration is missing (as in files written in streaming mode).
                 self._estimate = self._check_merged(handle, sheet)
-                sheet.reset_dimensions()
-                for number, values in enumerate(
-                    sheet.iter_rows(min_row=1, values_only=True), start=1
-                ):
-                    self._row = number
-                    yield number, values
+                try:
+                    for number, values in sheet_rows(workbook, sheet):
+                        self._row = number
+                        yield number, values
+                except SheetError as error:
+                    raise DomainError(
+                        _("%(name)s cannot be read as an Excel workbook (.xlsx): %(error)s")
+                        % {"name": self.filename, "error": error}
+                    ) from None
             finally:
                 workbook.close()
 

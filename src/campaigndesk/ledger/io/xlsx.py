@@ -19,7 +19,7 @@ from typing import IO
 from lxml import etree
 from openpyxl.cell.text import Text
 from openpyxl.utils.cell import coordinate_to_tuple
-from openpyxl.utils.datetime import from_ISO8601, from_excel
+from openpyxl.utils.datetime import from_excel, from_ISO8601
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 ROW = MAIN + "row"
@@ -80,7 +80,6 @@ class SheetRows:
             no_network=True,
             remove_comments=True,
             remove_pis=True,
-            huge_tree=True,
         )
         counter = 0  # the last row number read (as openpyxl counts)
         last = 0  # the last row number yielded
@@ -117,11 +116,10 @@ class SheetRows:
         cached_column = self._columns
         shared = self.shared
         date_styles = self.date_styles
-        for cell in row:
-            if cell.tag != CELL:
-                continue
-            attrib = cell.attrib
-            ref = attrib.get("r")
+        # Elements are looked up by tag in lxml's C code: asking each one its tag from
+        # Python builds a string per element, which cost more than the rest of a cell.
+        for cell in row.iterchildren(CELL):
+            ref = cell.get("r")
             if ref:
                 letters = ref.rstrip(DIGITS)
                 column = cached_column.get(letters, 0)
@@ -133,23 +131,21 @@ class SheetRows:
                     cached_column[letters] = column
             else:
                 column += 1
-            kind = attrib.get("t", "n")
+            kind = cell.get("t", "n")
             value = None
             if kind == "inlineStr":
-                for child in cell:
-                    if child.tag == INLINE:
-                        value = self._inline(child)
-                        break
+                for child in cell.iterchildren(INLINE):
+                    value = self._inline(child)
+                    break
             else:
-                for child in cell:
-                    if child.tag == VALUE:
-                        value = child.text or None
-                        break
+                for child in cell.iterchildren(VALUE):
+                    value = child.text or None
+                    break
                 if value is not None:
                     try:
                         if kind == "n":
                             value = _number(value)
-                            style = attrib.get("s", 0)
+                            style = cell.get("s", 0)
                             if style:
                                 style = int(style)
                             if style in date_styles:
@@ -178,10 +174,11 @@ class SheetRows:
         return tuple(out)
 
     def _inline(self, element) -> str:
-        children = list(element)
-        if len(children) == 1 and children[0].tag == TEXT and not len(children[0]):
-            return children[0].text or ""
-        if not children:
+        if len(element) == 1:
+            text = element[0]
+            if not len(text) and text.tag == TEXT:
+                return text.text or ""
+        elif not len(element):
             return ""
         # Runs and phonetic hints: the text as openpyxl joins it.
         return Text.from_tree(element).content
@@ -202,4 +199,3 @@ class SheetRows:
 def sheet_rows(workbook, sheet) -> Iterator[tuple[int, tuple]]:
     """(row number as Excel shows it, values) for every row present in ``sheet``'s XML."""
     return iter(SheetRows(workbook, sheet))
-

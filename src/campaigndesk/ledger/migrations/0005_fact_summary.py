@@ -1,6 +1,6 @@
-"""The rollup's summary of the facts per county and date bucket (see ledger/summary.py),
-built from the facts already stored; the fact index on (campaign, region path) gains the
-date, for refreshing a county's cells over a few days."""
+"""The rollup's summary of the facts per county and date bucket, and the members' first
+dates (see ledger/summary.py), built from the facts already stored; the fact index on
+(campaign, region path) gains the date, for refreshing a county's cells over a few days."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -24,6 +24,31 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.CreateModel(
+            name="FactFirstSeen",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_path", campaigndesk.regions.fields.PathField(max_length=255)),
+                ("county_code", models.CharField(blank=True, max_length=20)),
+                (
+                    "member_kind",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "County"), (2, "Township"), (3, "Village"), (4, "Unit")]
+                    ),
+                ),
+                ("member", models.CharField(max_length=20)),
+                ("first_date", models.DateField()),
+            ],
+            options={
+                "verbose_name": "first activity of a member",
+                "verbose_name_plural": "first activities of members",
+            },
+        ),
         migrations.CreateModel(
             name="FactPresence",
             fields=[
@@ -84,6 +109,15 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AddField(
+            model_name="factfirstseen",
+            name="campaign",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="campaigns.campaign",
+            ),
+        ),
+        migrations.AddField(
             model_name="factpresence",
             name="campaign",
             field=models.ForeignKey(
@@ -106,6 +140,14 @@ class Migration(migrations.Migration):
             name="indicator",
             field=models.ForeignKey(
                 on_delete=django.db.models.deletion.PROTECT, related_name="+", to="ledger.indicator"
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="factfirstseen",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "member_kind", "region_path", "member"),
+                include=("county_code", "first_date"),
+                name="factfirstseen_member",
             ),
         ),
         migrations.AddConstraint(

@@ -1,0 +1,286 @@
+"""The .xlsx row reader gives, cell by cell, what openpyxl's read-only mode gives for the
+same file, with the row numbers Excel shows."""
+
+import datetime
+import io
+import re
+import zipfile
+
+import openpyxl
+import pytest
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+from campaigndesk.common.errors import DomainError
+from campaigndesk.ledger.io.readers import ImportFile
+from campaigndesk.ledger.io.xlsx import SheetError, SheetRows, sheet_rows
+
+
+def openpyxl_rows(data: bytes) -> list[tuple[int, tuple]]:
+    """What openpyxl reads: every row it yields, numbered from 1, blank ones left out."""
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()
+        rows = list(enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1))
+    finally:
+        workbook.close()
+    return [(number, tuple(values)) for number, values in rows if values]
+
+
+def our_rows(data: bytes) -> list[tuple[int, tuple]]:
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        rows = list(sheet_rows(workbook, workbook.worksheets[0]))
+    finally:
+        workbook.close()
+    return [(number, values) for number, values in rows if values]
+
+
+def assert_same(data: bytes) -> list[tuple[int, tuple]]:
+    ours, theirs = our_rows(data), openpyxl_rows(data)
+    assert ours == theirs
+    # Equal values of another type would compare equal (1 == 1.0 == True): types too.
+    assert [[type(v) for v in r] for _, r in ours] == [[type(v) for v in r] for _, r in theirs]
+    assert ours, "the file should hold rows"
+    return ours
+
+
+def saved(workbook: openpyxl.Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+CELLS = [
+    "文本",
+    "  spaces kept  ",
+    "a & b < c > d \"e\" 'f'",
+    "line\nbreak",
+    0,
+    -17,
+    12345678901234,
+    3.25,
+    -0.001,
+    1e20,
+    1.5e-7,
+    True,
+    False,
+    None,
+    datetime.date(2024, 2, 29),
+    datetime.datetime(2024, 3, 1, 13, 45, 30),
+    datetime.datetime(1900, 1, 1),
+    datetime.time(8, 30),
+    "=SUM(1,2)",
+    "#N/A",
+    "2024-03-01",
+    "0012",
+]
+
+
+@pytest.mark.parametrize("write_only", [False, True])
+def test_every_kind_of_cell(write_only):
+    """Shared strings (a normal save) and inline strings (write-only), numbers, booleans,
+    dates and times, a formula without a cached value, text that looks like other types."""
+    workbook = openpyxl.Workbook(write_only=write_only)
+    sheet = workbook.create_sheet("s") if write_only else workbook.active
+    sheet.append(["表头", "日期", "数"])
+    sheet.append(CELLS)
+    sheet.append(list(reversed(CELLS)))
+    for n in range(50):
+        sheet.append([f"单位{n % 7}", datetime.date(2024, 1, 1) + datetime.timedelta(n), n * 1.5])
+    rows = assert_same(saved(workbook))
+    assert rows[1][1][14] == datetime.datetime(2024, 2, 29)  # a date cell reads as datetime
+    assert rows[1][1][13] is None
+
+
+def test_number_formats_that_are_dates_and_those_that_are_not():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    formats = [
+        "yyyy-mm-dd",
+        'yyyy"年"m"月"d"日"',
+        "m/d/yy h:mm",
+        "[hh]:mm:ss",  # a duration: timedelta
+        "mm:ss",
+        "0.00",
+        "#,##0",
+        "0%",
+        "@",
+        "General",
+    ]
+    for row, number_format in enumerate(formats, start=1):
+        for column, value in enumerate([45292, 45292.75, 0.5, 1, 0], start=1):
+            cell = sheet.cell(row=row, column=column, value=value)
+            cell.number_format = number_format
+    # Built-in date formats by id (14-22, 45-47), as Excel writes them.
+    for column, builtin in enumerate(["mm-dd-yy", "d-mmm-yy", "h:mm AM/PM", "mm:ss.0"], start=1):
+        cell = sheet.cell(row=20, column=column, value=45000.5)
+        cell.number_format = builtin
+    assert_same(saved(workbook))
+
+
+def test_1904_calendar():
+    workbook = openpyxl.Workbook()
+    workbook.epoch = CALENDAR_MAC_1904
+    sheet = workbook.active
+    sheet.append(["日期", datetime.date(2024, 5, 6), datetime.datetime(2001, 1, 1, 6, 0)])
+    rows = assert_same(saved(workbook))
+    assert rows[0][1][1] == datetime.datetime(2024, 5, 6)
+
+
+def test_blank_rows_and_sparse_cells_keep_their_numbers_and_columns():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet["A1"] = "表头"
+    sheet["C4"] = "from C"
+    sheet["A7"] = 1
+    sheet["D7"] = 4
+    sheet["B9"] = None  # a cell without a value (styled), in an otherwise empty row
+    sheet["B9"].number_format = "0.00"
+    sheet["E12"] = "last"
+    rows = assert_same(saved(workbook))
+    assert [number for number, _ in rows] == [1, 4, 7, 9, 12]
+    assert rows[1][1] == (None, None, "from C")
+    assert rows[2][1] == (1, None, None, 4)
+    assert rows[3][1] == (None, None)
+
+
+def test_rich_text_inline_strings():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet["A1"] = CellRichText(["普通", TextBlock(InlineFont(b=True), "加粗"), "结尾"])
+    sheet["B1"] = "plain"
+    data = saved(workbook)
+    rows = assert_same(data)
+    assert rows[0][1] == ("普通加粗结尾", "plain")
+
+
+def rewritten(data: bytes, rewrite) -> bytes:
+    """The workbook with its first sheet's XML passed through ``rewrite``."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = rewrite(content.decode("utf-8")).encode("utf-8")
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+def base_workbook() -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for n in range(1, 6):
+        sheet.append([f"第{n}行", n, n / 4, datetime.date(2024, 1, n)])
+    return saved(workbook)
+
+
+def test_rows_and_cells_without_references():
+    """Some programs leave out ``r`` on rows and cells: they count on from the last."""
+
+    def rewrite(xml: str) -> str:
+        xml = re.sub(r'<row r="[0-9]+"', "<row", xml)
+        return re.sub(r'(<c) r="[A-Z]+[0-9]+"', r"\1", xml)
+
+    rows = assert_same(rewritten(base_workbook(), rewrite))
+    assert [number for number, _ in rows] == [1, 2, 3, 4, 5]
+
+
+def test_hand_written_cells():
+    """Inline strings with entities and runs, empty values, error and formula-string cells,
+    booleans and ISO dates as Excel and other programs write them."""
+    row = (
+        '<row r="7" spans="1:9">'
+        '<c r="A7" t="inlineStr"><is><t xml:space="preserve"> &amp;&#21333; </t></is></c>'
+        '<c r="B7" t="inlineStr"><is><r><t>一</t></r><r><rPr><b/></rPr><t>二</t></r>'
+        '<rPh sb="0" eb="1"><t>ignored</t></rPh></is></c>'
+        '<c r="C7" t="inlineStr"><is><t/></is></c>'
+        '<c r="D7"><v></v></c>'
+        '<c r="E7" t="e"><v>#DIV/0!</v></c>'
+        '<c r="F7" t="str"><f>A1&amp;"x"</f><v>cached</v></c>'
+        '<c r="G7" t="b"><v>1</v></c>'
+        '<c r="H7" t="d"><v>2024-03-01T08:00:00</v></c>'
+        '<c r="I7"><f>1+1</f><v>2</v></c>'
+        "</row>"
+    )
+
+    def rewrite(xml: str) -> str:
+        return xml.replace("</sheetData>", row + "</sheetData>")
+
+    rows = assert_same(rewritten(base_workbook(), rewrite))
+    assert rows[-1][0] == 7
+    assert rows[-1][1][:3] == (" &单 ", "一二", "")
+
+
+def test_rows_out_of_order_are_skipped_as_openpyxl_does():
+    def rewrite(xml: str) -> str:
+        return xml.replace(
+            "</sheetData>", '<row r="3"><c r="A3" t="inlineStr"><is><t>late</t></is></c></row>'
+        ).replace("</worksheet>", "</sheetData></worksheet>")
+
+    rows = assert_same(rewritten(base_workbook(), rewrite))
+    assert "late" not in [values[0] for _, values in rows]
+
+
+def test_broken_xml_is_a_sheet_error():
+    data = rewritten(base_workbook(), lambda xml: xml.replace("</row>", "</rw>", 1))
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    with pytest.raises(SheetError):
+        list(sheet_rows(workbook, workbook.worksheets[0]))
+    workbook.close()
+
+
+def test_a_cell_that_is_not_what_it_says_is_a_sheet_error():
+    data = rewritten(base_workbook(), lambda xml: xml.replace("<v>2</v>", "<v>two</v>", 1))
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    with pytest.raises(SheetError):
+        list(sheet_rows(workbook, workbook.worksheets[0]))
+    workbook.close()
+
+
+def test_import_file_reports_a_broken_sheet_as_unreadable():
+    data = rewritten(base_workbook(), lambda xml: xml.replace("</row>", "</rw>", 1))
+    file = ImportFile(data, "broken.xlsx").inspect()
+    with pytest.raises(DomainError) as caught:
+        list(file.rows())
+    assert "cannot be read as an Excel workbook" in caught.value.message
+
+
+def test_import_file_rows_and_progress():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for n in range(1, 2001):
+        sheet.append([n, f"行{n}"])
+    file = ImportFile(saved(workbook), "many.xlsx").inspect()
+    seen = 0
+    for number, values in file.rows():
+        seen += 1
+        assert values == (number, f"行{number}")
+        if number == 1000:
+            assert file.fraction() == pytest.approx(0.5)
+    assert seen == 2000
+    assert file.fraction() == 1.0
+
+
+def test_rows_already_read_are_dropped(monkeypatch):
+    """Memory stays flat: rows read are dropped from the parsed tree (which holds at most
+    the rows of one block of XML)."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for n in range(3000):
+        sheet.append([n, "x" * 50])
+    data = saved(workbook)
+    siblings = []
+    original = SheetRows._cells
+
+    def spy(self, row):
+        siblings.append(sum(1 for _ in row.itersiblings(preceding=True)))
+        return original(self, row)
+
+    monkeypatch.setattr(SheetRows, "_cells", spy)
+    assert len(our_rows(data)) == 3000
+    assert len(siblings) == 3000
+    assert max(siblings) <= 1  # the row read just before, emptied
