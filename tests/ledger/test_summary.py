@@ -43,13 +43,17 @@ def test_cut_path():
     assert summary.cut_path("53/5323/532301/532301001/", "532301") == "53/5323/532301/"
     assert summary.cut_path("53/5323/532301/", "532301") == "53/5323/532301/"
     assert summary.cut_path("53/5323/", "") == "53/5323/"
+    # A township directly under a prefecture (no county): its villages go under it.
+    assert summary.cut_path("44/4419/441900003/441900003001/", "", "441900003") == (
+        "44/4419/441900003/"
+    )
 
 
 def test_adjacent_buckets_join_one_area():
-    cells = [(1, "53/5323/532301/5323011/", "532301", D(2024, 2, 28)),
-             (1, "53/5323/532301/", "532301", D(2024, 3, 1)),
-             (1, "53/5323/532301/", "532301", D(2024, 3, 20)),
-             (1, "53/5323/", "", D(2024, 3, 20))]  # fmt: skip
+    cells = [(1, "53/5323/532301/5323011/", "532301", "5323011", D(2024, 2, 28)),
+             (1, "53/5323/532301/", "532301", "", D(2024, 3, 1)),
+             (1, "53/5323/532301/", "532301", "", D(2024, 3, 20)),
+             (1, "53/5323/", "", "", D(2024, 3, 20))]  # fmt: skip
     assert sorted(summary.areas_of(cells)) == [
         (1, "53/5323/", D(2024, 3, 18), D(2024, 3, 18)),
         (1, "53/5323/532301/", D(2024, 2, 26), D(2024, 3, 1)),
@@ -67,8 +71,11 @@ class Prefecture:
         t2 = make_region("532301002", "东瓜镇", RegionLevel.TOWNSHIP, w.county)
         v2 = make_region("532301002001", "村B", RegionLevel.VILLAGE, t2)
         ov = make_region("532322100001", "村E", RegionLevel.VILLAGE, w.other_township)
+        # A township directly under the prefecture (no county), with a village.
+        lone = make_region("532399001", "无县镇", RegionLevel.TOWNSHIP, w.prefecture)
+        lone_village = make_region("532399001001", "无县村", RegionLevel.VILLAGE, lone)
         self.regions = [w.prefecture, w.county, w.township, w.village, t2, v2,
-                        w.other_county, w.other_township, ov]  # fmt: skip
+                        w.other_county, w.other_township, ov, lone, lone_village]  # fmt: skip
         office = UnitFactory(name="州宣传部测试", kind=UnitKind.OFFICE, region=w.prefecture)
         t2_unit = UnitFactory(name="东瓜镇测试", kind=UnitKind.TOWNSHIP_COMMITTEE, region=t2)
         self.units = [office, w.county_unit, w.township_unit, t2_unit,
@@ -209,7 +216,7 @@ DATES = [
     {"as_of": D(2024, 3, 13)},  # mid-bucket: the tail from the facts
     {"date_from": D(2024, 2, 7), "date_to": D(2024, 3, 31)},  # head from the facts
     {"date_from": D(2024, 1, 3), "as_of": D(2024, 4, 17), "date_to": D(2024, 4, 20)},
-    {"date_from": D(2024, 3, 5), "date_to": D(2024, 3, 7)},  # inside one bucket: facts only
+    {"date_from": D(2024, 3, 1), "date_to": D(2024, 3, 2)},  # inside one bucket: facts only
     {"date_from": D(2024, 3, 1), "date_to": D(2024, 3, 3)},  # exactly one bucket
 ]
 GROUPINGS = [((), None), (("county",), None), ((), "week"), ((), "month"),
@@ -220,7 +227,7 @@ GROUPINGS = [((), None), (("county",), None), ((), "week"), ((), "month"),
 def test_the_summary_gives_the_facts_answer(world, dates):
     p = Prefecture(world)
     asked = [None, world.prefecture, world.county, world.other_county]
-    used = answered = 0
+    used = answered = counted = 0
     for region in asked:
         for group_by, series in GROUPINGS:
             question = {
@@ -233,14 +240,18 @@ def test_the_summary_gives_the_facts_answer(world, dates):
             with CaptureQueriesContext(connection) as queries:
                 fast = _answer(**question)
             used += _used_summary(queries)
+            if series is not None:
+                counted += any("ledger_factmembercount" in q["sql"] for q in queries)
             with summary.facts_only():
                 slow = _answer(**question)
             answered += bool(slow)
             assert fast == slow, (region, group_by, series)
     # (A few days in one county may have no record: most questions have answers.)
     assert answered >= len(asked) * len(GROUPINGS) // 2
-    one_bucket_only = dates.get("date_from") == D(2024, 3, 5)
+    one_bucket_only = dates.get("date_to") == D(2024, 3, 2)
     assert used == (0 if one_bucket_only else len(asked) * len(GROUPINGS))
+    series_asked = len(asked) * sum(1 for _g, series in GROUPINGS if series)
+    assert counted == (0 if one_bucket_only else series_asked)
 
 
 def test_questions_the_summary_cannot_answer_read_the_facts(world):

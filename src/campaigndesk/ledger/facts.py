@@ -221,7 +221,7 @@ def replace_facts(
 
 
 def _cells(rows: list[tuple]) -> Iterable[tuple]:
-    at = [fact_columns().index(n) for n in ("campaign_id", "region_path", "county_code", "date")]
+    at = [fact_columns().index(n) for n in summary.PLACE]
     return (tuple(row[i] for i in at) for row in rows)
 
 

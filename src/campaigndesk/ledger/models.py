@@ -618,6 +618,40 @@ class FactFirstSeen(models.Model):
         return f"{self.member_kind}:{self.member}@{self.region_path} from {self.first_date}"
 
 
+class PeriodGrain(models.IntegerChoices):
+    WEEK = 1, _("Week")
+    MONTH = 2, _("Month")
+
+
+class FactMemberCount(models.Model):
+    """How many different counties, townships or villages (``member_kind``) a county (as in
+    ``FactSummary``) had facts for in a week or a month. Each such member lies under one
+    county only, so a region's weekly or monthly distinct counts are sums of these.
+    Written only by ``ledger.summary``, from ``FactPresence``."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
+    region_path = PathField()
+    county_code = models.CharField(max_length=20, blank=True)
+    grain = models.PositiveSmallIntegerField(choices=PeriodGrain.choices)
+    period = models.DateField()
+    member_kind = models.PositiveSmallIntegerField(choices=MemberKind.choices)
+    members = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("member count")
+        verbose_name_plural = _("member counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "grain", "member_kind", "region_path", "period"],
+                include=["county_code", "members"],
+                name="factmembercount_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_kind}@{self.region_path}{self.period}={self.members}"
+
+
 # --- Imports and exports (ledger/io) ------------------------------------------------------
 
 

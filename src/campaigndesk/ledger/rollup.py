@@ -60,10 +60,12 @@ from .models import (
     Approx,
     Fact,
     FactFirstSeen,
+    FactMemberCount,
     FactPresence,
     FactSummary,
     Indicator,
     MemberKind,
+    PeriodGrain,
 )
 
 # Dimensions a rollup can group by, and the fact column behind each.
@@ -342,21 +344,52 @@ def _summary_source(actor, campaign, filters: RollupFilter, group_by, series):
     if edges:
         edge = base_facts(actor=actor, campaign=campaign, filters=undated).filter(edges)
         edge = _with_period(edge, series)
+    counts = partial = None
     if series is not None:
         cells = cells.annotate(period=_period(series, "bucket"))
         present = present.annotate(period=_period(series, "bucket"))
-    return _SummarySource(cells, present, edge, first_seen)
+        counts, partial = _member_counts(campaign, filters.region, series, low, high)
+    return _SummarySource(cells, present, edge, first_seen, counts, partial)
+
+
+def _member_counts(campaign, region, series: str, low, high):
+    """The member counts of the whole weeks or months between ``low`` and ``high``, and a
+    condition for the presences in the periods they cut."""
+    counts = FactMemberCount.objects.filter(
+        campaign=campaign, grain=PeriodGrain.WEEK if series == "week" else PeriodGrain.MONTH
+    )
+    if region is not None:
+        counts = counts.filter(subtree_q("region_path", region.path))
+    partial = Q(pk__in=[])
+    if low is not None:
+        start = summary.period_start(series, low)
+        if start != low:
+            partial |= Q(bucket__gte=start, bucket__lte=summary.period_end(series, start))
+            start = summary.period_end(series, start) + datetime.timedelta(days=1)
+        counts = counts.filter(period__gte=start)
+    if high is not None:
+        start = summary.period_start(series, high)
+        if summary.period_end(series, start) != high:
+            partial |= Q(bucket__gte=start, bucket__lte=high)
+            counts = counts.filter(period__lt=start)
+        else:
+            counts = counts.filter(period__lte=start)
+    return counts, partial
 
 
 class _SummarySource:
     """``FactSummary`` and ``FactPresence`` rows of whole buckets, plus (``edge``) the facts
     of the partial buckets at the ends of the date range."""
 
-    def __init__(self, cells, present, edge: QuerySet[Fact] | None, first_seen=None):
+    def __init__(self, cells, present, edge, first_seen=None, counts=None, partial=None):
         self.cells = cells
         self.present = present
         self.edge = edge
         self.first_seen = first_seen
+        # For a series: member counts of the whole periods, and which presences lie in the
+        # periods the date range cuts (their members are counted one by one).
+        self.counts = counts
+        self.partial = partial if partial is not None else Q(pk__in=[])
 
     def sums(self, indicators: list[Indicator], columns: list[str]) -> list["_Part"]:
         if not indicators:
@@ -428,71 +461,41 @@ class _SummarySource:
         return parts
 
     def distinct(self, indicators, columns, *, with_total):
+        """Distinct counts: up to a date (no start) from the members' first dates; as a
+        weekly or monthly series, counties, townships and villages of whole periods from
+        the member counts (each lies under one county, so they add up) and the rest
+        (units, partial periods) from the presences and the edge facts."""
         if not indicators:
             return [], []
-        members = {
-            MemberKind.COUNTY: "county",
-            MemberKind.TOWNSHIP: "township",
-            MemberKind.VILLAGE: "village",
-            MemberKind.UNIT: "unit",
-        }
         wanted = {i.distinct_of for i in indicators}
-        kinds = [int(kind) for kind, name in members.items() if name in wanted]
-        quote = connection.ops.quote_name
-        keys = [quote(column) for column in columns]
-        outer = ", ".join([*keys, "k", "m"])
-        present = (
-            self.present.filter(member_kind__in=kinds)
-            .annotate(k=F("member_kind"), m=F("member"))
-            .values(*columns, "k", "m")
-            .order_by()
-        )
-        # Up to a date and not as a series: each member once, with its first date.
-        from_first_seen = self.first_seen is not None and "period" not in columns
-        if from_first_seen:
-            present = (
-                self.first_seen.filter(member_kind__in=kinds)
-                .annotate(k=F("member_kind"), m=F("member"))
-                .values(*columns, "k", "m")
-                .order_by()
-            )
-        sql, params = present.query.sql_with_params()
-        pieces = [f"SELECT {outer} FROM ({sql}) p"]
-        params = list(params)
-        if self.edge is not None and not from_first_seen:
-            column_of = {k: DISTINCT_COLUMN[name] for k, name in members.items()}
-            for kind in kinds:
-                column = column_of[kind]
-                member = Cast(column, CharField()) if column == "unit_id" else F(column)
-                edge = self.edge.filter(indicator_id__in=_all_indicator_ids())
-                if column.endswith("_code"):
-                    edge = edge.exclude(**{column: ""})
-                edge = edge.annotate(k=Value(kind), m=member).values(*columns, "k", "m").order_by()
-                edge_sql, edge_params = edge.query.sql_with_params()
-                pieces.append(f"SELECT {outer} FROM ({edge_sql}) e")
-                params += list(edge_params)
-        parts = []
-        if keys:
-            by = ", ".join(keys)
-            parts.append(
-                f"SELECT 0, k, {by}, COUNT(*) FROM (SELECT DISTINCT {outer} FROM s) p "
-                f"GROUP BY k, {by}"
-            )
-        if with_total or not keys:
-            blanks = "".join(", NULL" for _ in keys)
-            parts.append(
-                f"SELECT {1 if keys else 0}, k{blanks}, COUNT(*) FROM "
-                f"(SELECT DISTINCT k, m FROM s) p GROUP BY k"
-            )
-        statement = f"WITH s AS ({' UNION ALL '.join(pieces)}) " + " UNION ALL ".join(parts)
-        with connection.cursor() as cursor:
-            cursor.execute(statement, params)
-            results = cursor.fetchall()
+        kinds = [int(kind) for kind, name in _MEMBER_NAMES.items() if name in wanted]
+        results: list[tuple] = []  # (is a total of a grouping, kind, *key, count)
+        if "period" not in columns:
+            results += self._members(kinds, columns, total=with_total or not columns)
+        else:
+            counted = [k for k in kinds if k != MemberKind.UNIT] if self.counts is not None else []
+            if counted:
+                by = [c for c in columns if c != "period"]
+                rows = (
+                    self.counts.filter(member_kind__in=counted)
+                    .values("member_kind", *by, "period")
+                    .annotate(n=Sum("members"))
+                    .order_by()
+                )
+                results += [
+                    (0, row["member_kind"], *(row[c] for c in columns), row["n"]) for row in rows
+                ]
+            rest = Q(member_kind=MemberKind.UNIT) | self.partial if counted else None
+            results += self._members(kinds, columns, total=False, narrow=rest)
+            if with_total:
+                results += [
+                    (1, k, *(None for _ in columns), n)
+                    for _total, k, n in self._members(kinds, [], total=True)
+                ]
         grouped: list[RollupRow] = []
         totals: list[RollupRow] = []
-        kind_of = {name: int(kind) for kind, name in members.items()}
         for indicator in indicators:
-            kind = kind_of[indicator.distinct_of]
+            kind = _MEMBER_KIND[indicator.distinct_of]
             for total, k, *key, n in results:
                 if k != kind or not n:
                     continue
@@ -508,6 +511,65 @@ class _SummarySource:
                 )
                 (totals if total else grouped).append(row)
         return grouped, totals
+
+    def _members(self, kinds, columns, *, total: bool, narrow: Q | None = None) -> list[tuple]:
+        """Distinct members per kind and group of ``columns`` (and with ``total`` over all
+        of them) counted member by member: from the first dates when the question is up to
+        a date and not a series, else from the presences (only those ``narrow`` admits) and
+        the facts of the partial buckets."""
+        quote = connection.ops.quote_name
+        keys = [quote(column) for column in columns]
+        outer = ", ".join([*keys, "k", "m"])
+        from_first_seen = self.first_seen is not None and "period" not in columns
+        present = self.first_seen if from_first_seen else self.present
+        present = present.filter(member_kind__in=kinds)
+        if narrow is not None and not from_first_seen:
+            present = present.filter(narrow)
+        present = (
+            present.annotate(k=F("member_kind"), m=F("member"))
+            .values(*columns, "k", "m")
+            .order_by()
+        )
+        sql, params = present.query.sql_with_params()
+        pieces = [f"SELECT {outer} FROM ({sql}) p"]
+        params = list(params)
+        if self.edge is not None and not from_first_seen:
+            for kind in kinds:
+                column = DISTINCT_COLUMN[_MEMBER_NAMES[kind]]
+                member = Cast(column, CharField()) if column == "unit_id" else F(column)
+                edge = self.edge.filter(indicator_id__in=_all_indicator_ids())
+                if column.endswith("_code"):
+                    edge = edge.exclude(**{column: ""})
+                edge = edge.annotate(k=Value(kind), m=member).values(*columns, "k", "m").order_by()
+                edge_sql, edge_params = edge.query.sql_with_params()
+                pieces.append(f"SELECT {outer} FROM ({edge_sql}) e")
+                params += list(edge_params)
+        parts = []
+        if keys:
+            by = ", ".join(keys)
+            parts.append(
+                f"SELECT 0, k, {by}, COUNT(*) FROM (SELECT DISTINCT {outer} FROM s) p "
+                f"GROUP BY k, {by}"
+            )
+        if total or not keys:
+            blanks = "".join(", NULL" for _ in keys)
+            parts.append(
+                f"SELECT {1 if keys else 0}, k{blanks}, COUNT(*) FROM "
+                f"(SELECT DISTINCT k, m FROM s) p GROUP BY k"
+            )
+        statement = f"WITH s AS ({' UNION ALL '.join(pieces)}) " + " UNION ALL ".join(parts)
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            return cursor.fetchall()
+
+
+_MEMBER_NAMES = {
+    MemberKind.COUNTY: "county",
+    MemberKind.TOWNSHIP: "township",
+    MemberKind.VILLAGE: "village",
+    MemberKind.UNIT: "unit",
+}
+_MEMBER_KIND = {name: int(kind) for kind, name in _MEMBER_NAMES.items()}
 
 
 def _date(value) -> datetime.date:

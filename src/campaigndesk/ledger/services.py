@@ -376,7 +376,7 @@ class RecordWriter:
         insert_facts(rows, summarise=False)
         if rows:
             names = fact_columns()
-            at = [names.index(n) for n in ("campaign_id", "region_path", "county_code", "date")]
+            at = [names.index(n) for n in summary.PLACE]
             self._summary_areas.update(summary.areas_of(tuple(row[i] for i in at) for row in rows))
 
     @contextlib.contextmanager

@@ -1,7 +1,7 @@
 """The facts pre-aggregated per county and date bucket, so that a rollup over a prefecture
 or a province reads thousands of rows instead of millions.
 
-Three tables, written only here and always in the transaction that writes the facts:
+Four tables, written only here and always in the transaction that writes the facts:
 
 - ``FactSummary``: per campaign, indicator, county and bucket, the sum of the values (or
   for a latest snapshot the winning fact), the least exact approximation and the number of
@@ -9,7 +9,9 @@ Three tables, written only here and always in the transaction that writes the fa
 - ``FactPresence``: per campaign, county and bucket, every county, township, village and
   unit that had any fact there (what the distinct counts of a period count);
 - ``FactFirstSeen``: per campaign and county, the first date of every member there (what
-  the distinct counts up to a date count: far fewer rows than a year of presences).
+  the distinct counts up to a date count: far fewer rows than a year of presences);
+- ``FactMemberCount``: per campaign, county and week or month, how many counties,
+  townships and villages had facts (what weekly and monthly distinct counts add up).
 
 "County" is the fact's region path cut at its county ("53/5323/532301/"); a fact above
 county level, or in a tree without counties, keeps its own path. A bucket is the part of a
@@ -40,10 +42,12 @@ from .models import (
     Aggregation,
     Fact,
     FactFirstSeen,
+    FactMemberCount,
     FactPresence,
     FactSummary,
     Indicator,
     MemberKind,
+    PeriodGrain,
 )
 
 # Above this many (county, bucket range) areas a refresh recomputes the whole campaign:
@@ -84,14 +88,16 @@ def bucket_end(start: datetime.date) -> datetime.date:
     return min(sunday, next_month - datetime.timedelta(days=1))
 
 
-def cut_path(region_path: str, county_code: str) -> str:
-    """The path a fact is summarised under: its county's, or its own above county level."""
-    if not county_code:
-        return region_path
-    index = f"/{region_path}".find(f"/{county_code}/")
-    if index < 0:  # pragma: no cover - a county code is always on its fact's path
-        return region_path
-    return region_path[: index + len(county_code) + 1]
+def cut_path(region_path: str, county_code: str, township_code: str = "") -> str:
+    """The path a fact is summarised under: its county's; in a tree without counties its
+    township's; above those levels its own. Each county, township and village code is
+    thereby under exactly one cut, which makes their distinct counts add up over cuts."""
+    for code in (county_code, township_code):
+        if code:
+            index = f"/{region_path}".find(f"/{code}/")
+            if index >= 0:
+                return region_path[: index + len(code) + 1]
+    return region_path
 
 
 def _bucket_sql(column: str) -> str:
@@ -106,9 +112,16 @@ def _bucket_sql(column: str) -> str:
 
 def _cut_sql() -> str:
     find = "STRPOS" if connection.vendor == "postgresql" else "INSTR"
+
+    def cut_at(code: str) -> str:
+        return (
+            f"SUBSTR(region_path, 1, {find}('/' || region_path, '/' || {code} || '/') "
+            f"+ LENGTH({code}))"
+        )
+
     return (
-        "CASE WHEN county_code = '' THEN region_path ELSE SUBSTR(region_path, 1, "
-        f"{find}('/' || region_path, '/' || county_code || '/') + LENGTH(county_code)) END"
+        f"CASE WHEN county_code <> '' THEN {cut_at('county_code')} "
+        f"WHEN township_code <> '' THEN {cut_at('township_code')} ELSE region_path END"
     )
 
 
@@ -117,14 +130,19 @@ def _cut_sql() -> str:
 Area = tuple[int, str, datetime.date, datetime.date]  # campaign, cut path, first/last bucket
 
 
-def areas_of(cells: Iterable[tuple[int, str, str, datetime.date]]) -> list[Area]:
-    """The (campaign, cut path, first bucket, last bucket) ranges covering facts given as
-    (campaign, region path, county code, date); adjacent buckets join one range."""
+# The fact columns that place a fact in the summary.
+PLACE = ("campaign_id", "region_path", "county_code", "township_code", "date")
+
+
+def areas_of(cells: Iterable[tuple]) -> list[Area]:
+    """The (campaign, cut path, first bucket, last bucket) ranges covering facts given by
+    their PLACE columns; adjacent buckets join one range."""
     buckets: dict[tuple[int, str], set[datetime.date]] = defaultdict(set)
-    for campaign_id, region_path, county_code, day in cells:
+    for campaign_id, region_path, county_code, township_code, day in cells:
         if isinstance(day, str):
             day = datetime.date.fromisoformat(day)
-        buckets[(campaign_id, cut_path(region_path, county_code))].add(bucket_of(day))
+        cut = cut_path(region_path, county_code, township_code)
+        buckets[(campaign_id, cut)].add(bucket_of(day))
     areas: list[Area] = []
     for (campaign_id, path), starts in buckets.items():
         ordered = sorted(starts)
@@ -143,7 +161,7 @@ def refresh_for_rows(rows: list[tuple], names: tuple[str, ...]) -> None:
     """Recompute the cells of fact rows (tuples of the columns ``names``) just written."""
     if not rows:
         return
-    at = [names.index(n) for n in ("campaign_id", "region_path", "county_code", "date")]
+    at = [names.index(n) for n in PLACE]
     refresh(areas_of(tuple(row[i] for i in at) for row in rows))
 
 
@@ -158,7 +176,7 @@ def areas_for_records(record_kind: str, record_ids) -> list[Area]:
     for chunk in chunks:
         cells.update(
             Fact.objects.filter(record_kind=record_kind, record_id__in=chunk)
-            .values_list("campaign_id", "region_path", "county_code", "date")
+            .values_list(*PLACE)
             .distinct()
             .order_by()
         )
@@ -191,6 +209,7 @@ def summary_rebuild(*, campaign_id: int | None = None) -> None:
         FactSummary.objects.all().delete()
         FactPresence.objects.all().delete()
         FactFirstSeen.objects.all().delete()
+        FactMemberCount.objects.all().delete()
     for campaign in campaigns:
         _recompute(campaign, None)
 
@@ -288,6 +307,71 @@ def _recompute(campaign_id: int, areas: list[Area] | None) -> None:
             inner_params,
         )
     _recompute_first_seen(campaign_id, None if areas is None else [a[1] for a in areas])
+    _recompute_counts(campaign_id, areas)
+
+
+def week_of(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def period_start(grain: str, day: datetime.date) -> datetime.date:
+    """The first day of the week ("week") or month ("month") holding ``day``."""
+    return week_of(day) if grain == "week" else month_of(day)
+
+
+def period_end(grain: str, start: datetime.date) -> datetime.date:
+    if grain == "week":
+        return start + datetime.timedelta(days=6)
+    return (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(
+        days=1
+    )
+
+
+def _period_sql(grain: str, column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST(DATE_TRUNC('{grain}', CAST({column} AS timestamp)) AS date)"
+    if grain == "week":
+        return f"date({column}, 'weekday 0', '-6 days')"
+    return f"date({column}, 'start of month')"
+
+
+def _recompute_counts(campaign_id: int, areas: list[Area] | None) -> None:
+    """Recount the weekly and monthly members (counties, townships, villages) of the weeks
+    and months that hold ``areas`` (all when None), from the presences."""
+    quote = connection.ops.quote_name
+    presence = quote(FactPresence._meta.db_table)
+    counts = quote(FactMemberCount._meta.db_table)
+    kinds = f"{int(MemberKind.COUNTY)}, {int(MemberKind.TOWNSHIP)}, {int(MemberKind.VILLAGE)}"
+    with connection.cursor() as cursor:
+        for grain, code in (("week", PeriodGrain.WEEK), ("month", PeriodGrain.MONTH)):
+            where, params = "campaign_id = %s", [campaign_id]
+            delete_where, delete_params = "campaign_id = %s AND grain = %s", [campaign_id, code]
+            if areas is not None:
+                ranges, deletes = [], []
+                for _campaign, path, first, last in areas:
+                    start = period_start(grain, first)
+                    end_start = period_start(grain, bucket_end(last))
+                    ranges.append("(region_path = %s AND bucket BETWEEN %s AND %s)")
+                    params += [path, start, period_end(grain, end_start)]
+                    deletes.append("(region_path = %s AND period BETWEEN %s AND %s)")
+                    delete_params += [path, start, end_start]
+                where += " AND (" + " OR ".join(ranges) + ")"
+                delete_where += " AND (" + " OR ".join(deletes) + ")"
+            cursor.execute(f"DELETE FROM {counts} WHERE {delete_where}", delete_params)
+            period = _period_sql(grain, "bucket")
+            cursor.execute(
+                f"INSERT INTO {counts} (campaign_id, region_path, county_code, grain, period, "
+                f"member_kind, members) SELECT campaign_id, region_path, county_code, "
+                f"{int(code)}, period, member_kind, COUNT(*) FROM (SELECT DISTINCT campaign_id, "
+                f"region_path, county_code, {period} AS period, member_kind, member "
+                f"FROM {presence} WHERE {where} AND member_kind IN ({kinds})) p "
+                f"GROUP BY campaign_id, region_path, county_code, period, member_kind",
+                params,
+            )
 
 
 def _recompute_first_seen(campaign_id: int, paths: list[str] | None) -> None:

@@ -1,6 +1,7 @@
-"""The rollup's summary of the facts per county and date bucket, and the members' first
-dates (see ledger/summary.py), built from the facts already stored; the fact index on
-(campaign, region path) gains the date, for refreshing a county's cells over a few days."""
+"""The rollup's summary of the facts per county and date bucket, the members' first dates
+and their weekly and monthly counts (see ledger/summary.py), built from the facts already
+stored; the fact index on (campaign, region path) gains the date, for refreshing a
+county's cells over a few days."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -47,6 +48,32 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "first activity of a member",
                 "verbose_name_plural": "first activities of members",
+            },
+        ),
+        migrations.CreateModel(
+            name="FactMemberCount",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_path", campaigndesk.regions.fields.PathField(max_length=255)),
+                ("county_code", models.CharField(blank=True, max_length=20)),
+                ("grain", models.PositiveSmallIntegerField(choices=[(1, "Week"), (2, "Month")])),
+                ("period", models.DateField()),
+                (
+                    "member_kind",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "County"), (2, "Township"), (3, "Village"), (4, "Unit")]
+                    ),
+                ),
+                ("members", models.PositiveIntegerField()),
+            ],
+            options={
+                "verbose_name": "member count",
+                "verbose_name_plural": "member counts",
             },
         ),
         migrations.CreateModel(
@@ -118,6 +145,15 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AddField(
+            model_name="factmembercount",
+            name="campaign",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="campaigns.campaign",
+            ),
+        ),
+        migrations.AddField(
             model_name="factpresence",
             name="campaign",
             field=models.ForeignKey(
@@ -148,6 +184,14 @@ class Migration(migrations.Migration):
                 fields=("campaign", "member_kind", "region_path", "member"),
                 include=("county_code", "first_date"),
                 name="factfirstseen_member",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="factmembercount",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "grain", "member_kind", "region_path", "period"),
+                include=("county_code", "members"),
+                name="factmembercount_period",
             ),
         ),
         migrations.AddConstraint(
