@@ -13,7 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from campaigndesk.accounts.scoping import SYSTEM
 from campaigndesk.ledger import summary
 from campaigndesk.ledger.io.imports import import_batch_undo, ledger_import
-from campaigndesk.ledger.models import FactFirstSeen, FactPresence, FactSummary, Indicator
+from campaigndesk.ledger.models import (
+    FactFirstSeen,
+    FactMemberCount,
+    FactPresence,
+    FactSummary,
+    Indicator,
+)
 from campaigndesk.ledger.rollup import RollupFilter, rollup
 from campaigndesk.ledger.services import record_create, record_delete, record_update
 from campaigndesk.regions.models import RegionLevel, UnitKind
@@ -124,9 +130,9 @@ class Prefecture:
         else:
             code = rng.choice(["views_cumulative", "materials_cumulative", "respondents",
                                "aware_respondents", "leaflets"])  # fmt: skip
+            approx = rng.choice(["", "", "more", "about", "under", "at_least"])
             values |= {"indicator": Indicator.objects.get(code=code),
-                       "value": Decimal(rng.randrange(0, 20000)),
-                       "approx": rng.choice(["", "", "more", "about", "under", "at_least"])}  # fmt: skip
+                       "value": Decimal(rng.randrange(0, 20000)), "approx": approx}  # fmt: skip
         record = record_create(
             actor=SYSTEM, campaign=self.campaign, record_kind=kind, **values
         ).record
@@ -134,7 +140,7 @@ class Prefecture:
         return kind, record
 
 
-def _stored() -> tuple[list, list, list]:
+def _stored() -> tuple[list, ...]:
     cells = sorted(
         FactSummary.objects.values_list(
             "campaign_id", "indicator_id", "region_path", "county_code", "bucket", "total",
@@ -151,7 +157,12 @@ def _stored() -> tuple[list, list, list]:
             "campaign_id", "region_path", "county_code", "member_kind", "member", "first_date"
         )
     )
-    return cells, present, first
+    counts = sorted(
+        FactMemberCount.objects.values_list(
+            "campaign_id", "region_path", "county_code", "grain", "period", "member_kind", "members"
+        )
+    )
+    return cells, present, first, counts
 
 
 def assert_same_as_rebuild():

@@ -349,7 +349,7 @@ def _summary_source(actor, campaign, filters: RollupFilter, group_by, series):
         cells = cells.annotate(period=_period(series, "bucket"))
         present = present.annotate(period=_period(series, "bucket"))
         counts, partial = _member_counts(campaign, filters.region, series, low, high)
-    return _SummarySource(cells, present, edge, first_seen, counts, partial)
+    return _SummarySource(cells, present, edge, first_seen, counts, partial, filters.region)
 
 
 def _member_counts(campaign, region, series: str, low, high):
@@ -360,7 +360,7 @@ def _member_counts(campaign, region, series: str, low, high):
     )
     if region is not None:
         counts = counts.filter(subtree_q("region_path", region.path))
-    partial = Q(pk__in=[])
+    partial = Q()
     if low is not None:
         start = summary.period_start(series, low)
         if start != low:
@@ -374,14 +374,17 @@ def _member_counts(campaign, region, series: str, low, high):
             counts = counts.filter(period__lt=start)
         else:
             counts = counts.filter(period__lte=start)
-    return counts, partial
+    return counts, partial or None
 
 
 class _SummarySource:
     """``FactSummary`` and ``FactPresence`` rows of whole buckets, plus (``edge``) the facts
     of the partial buckets at the ends of the date range."""
 
-    def __init__(self, cells, present, edge, first_seen=None, counts=None, partial=None):
+    def __init__(
+        self, cells, present, edge, first_seen=None, counts=None, partial=None, region=None
+    ):
+        self.region = region
         self.cells = cells
         self.present = present
         self.edge = edge
@@ -389,7 +392,7 @@ class _SummarySource:
         # For a series: member counts of the whole periods, and which presences lie in the
         # periods the date range cuts (their members are counted one by one).
         self.counts = counts
-        self.partial = partial if partial is not None else Q(pk__in=[])
+        self.partial = partial  # None: the range cuts no period
 
     def sums(self, indicators: list[Indicator], columns: list[str]) -> list["_Part"]:
         if not indicators:
@@ -485,8 +488,35 @@ class _SummarySource:
                 results += [
                     (0, row["member_kind"], *(row[c] for c in columns), row["n"]) for row in rows
                 ]
-            rest = Q(member_kind=MemberKind.UNIT) | self.partial if counted else None
-            results += self._members(kinds, columns, total=False, narrow=rest)
+            # Units add up over nothing: the region's own count, when asked for the region
+            # as a whole (not by county).
+            units = (
+                MemberKind.UNIT in kinds
+                and self.counts is not None
+                and self.region is not None
+                and columns == ["period"]
+            )
+            if units:
+                rows = (
+                    self.counts.filter(member_kind=MemberKind.UNIT, region_path=self.region.path)
+                    .values_list("period", "members")
+                    .order_by()
+                )
+                results += [(0, int(MemberKind.UNIT), period, n) for period, n in rows]
+                counted = [*counted, int(MemberKind.UNIT)]
+            # What the counts leave: units (unless counted) and the periods the range cuts
+            # (the edge facts lie in those), member by member.
+            if not counted:
+                results += self._members(kinds, columns, total=False)
+            elif not units or self.partial is not None:
+                rest = self.partial
+                if not units:
+                    rest = (
+                        Q(member_kind=MemberKind.UNIT) | rest
+                        if rest
+                        else Q(member_kind=MemberKind.UNIT)
+                    )
+                results += self._members(kinds, columns, total=False, narrow=rest)
             if with_total:
                 results += [
                     (1, k, *(None for _ in columns), n)

@@ -308,6 +308,7 @@ def _recompute(campaign_id: int, areas: list[Area] | None) -> None:
         )
     _recompute_first_seen(campaign_id, None if areas is None else [a[1] for a in areas])
     _recompute_counts(campaign_id, areas)
+    _recompute_unit_counts(campaign_id, areas)
 
 
 def week_of(day: datetime.date) -> datetime.date:
@@ -339,6 +340,63 @@ def _period_sql(grain: str, column: str) -> str:
     return f"date({column}, 'start of month')"
 
 
+def _ancestors(path: str) -> list[str]:
+    """The paths of a cut and of every region above it."""
+    codes = [code for code in path.split("/") if code]
+    return ["".join(f"{code}/" for code in codes[: n + 1]) for n in range(len(codes))]
+
+
+def _recompute_unit_counts(campaign_id: int, areas: list[Area] | None) -> None:
+    """Recount the units with facts per week and month under every region at or above
+    the cuts of ``areas`` (all when None). A unit may file in several counties, so unlike
+    places its counts do not add up over counties: each region gets its own."""
+    from campaigndesk.regions.paths import subtree_upper_bound
+
+    quote = connection.ops.quote_name
+    presence = quote(FactPresence._meta.db_table)
+    counts = quote(FactMemberCount._meta.db_table)
+    unit = int(MemberKind.UNIT)
+    if areas is None:
+        paths = FactPresence.objects.filter(campaign_id=campaign_id, member_kind=unit)
+        cuts = paths.order_by().values_list("region_path", flat=True).distinct()
+        ranges = {ancestor: None for cut in cuts for ancestor in _ancestors(cut)}
+    else:
+        ranges: dict[str, tuple | None] = {}
+        for _campaign, path, first, last in areas:
+            for ancestor in _ancestors(path):
+                low, high = ranges.get(ancestor) or (first, last)
+                ranges[ancestor] = (min(low, first), max(high, last))
+    with connection.cursor() as cursor:
+        if areas is None:
+            cursor.execute(
+                f"DELETE FROM {counts} WHERE campaign_id = %s AND member_kind = %s",
+                [campaign_id, unit],
+            )
+        for grain, code in (("week", PeriodGrain.WEEK), ("month", PeriodGrain.MONTH)):
+            period = _period_sql(grain, "bucket")
+            for ancestor, span in ranges.items():
+                where = "campaign_id = %s AND member_kind = %s AND region_path >= %s"
+                where += " AND region_path < %s"
+                params = [campaign_id, unit, ancestor, subtree_upper_bound(ancestor)]
+                if span is not None:
+                    start = period_start(grain, span[0])
+                    end_start = period_start(grain, bucket_end(span[1]))
+                    cursor.execute(
+                        f"DELETE FROM {counts} WHERE campaign_id = %s AND grain = %s AND "
+                        f"member_kind = %s AND region_path = %s AND period BETWEEN %s AND %s",
+                        [campaign_id, code, unit, ancestor, start, end_start],
+                    )
+                    where += " AND bucket BETWEEN %s AND %s"
+                    params += [start, period_end(grain, end_start)]
+                cursor.execute(
+                    f"INSERT INTO {counts} (campaign_id, region_path, county_code, grain, "
+                    f"period, member_kind, members) SELECT %s, %s, '', {int(code)}, period, "
+                    f"{unit}, COUNT(*) FROM (SELECT DISTINCT {period} AS period, member "
+                    f"FROM {presence} WHERE {where}) p GROUP BY period",
+                    [campaign_id, ancestor, *params],
+                )
+
+
 def _recompute_counts(campaign_id: int, areas: list[Area] | None) -> None:
     """Recount the weekly and monthly members (counties, townships, villages) of the weeks
     and months that hold ``areas`` (all when None), from the presences."""
@@ -349,7 +407,8 @@ def _recompute_counts(campaign_id: int, areas: list[Area] | None) -> None:
     with connection.cursor() as cursor:
         for grain, code in (("week", PeriodGrain.WEEK), ("month", PeriodGrain.MONTH)):
             where, params = "campaign_id = %s", [campaign_id]
-            delete_where, delete_params = "campaign_id = %s AND grain = %s", [campaign_id, code]
+            delete_where = f"campaign_id = %s AND grain = %s AND member_kind IN ({kinds})"
+            delete_params = [campaign_id, code]
             if areas is not None:
                 ranges, deletes = [], []
                 for _campaign, path, first, last in areas:
