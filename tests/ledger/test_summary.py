@@ -3,10 +3,12 @@ a rebuild from the facts, and that the rollup gives the same answer from it as f
 facts alone, for every question it answers, over random records in two counties."""
 
 import datetime
+import io
 import random
 from decimal import Decimal
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -307,3 +309,17 @@ def test_a_deleted_snapshot_gives_way_to_the_one_before(world):
     record_delete(actor=SYSTEM, record_kind="figure", record=later)
     assert rollup(**ask).value("views_cumulative") == 100
     assert FactSummary.objects.get(indicator=views).total == 100
+
+
+def test_the_rebuild_command_restores_a_damaged_summary(world):
+    p = Prefecture(world, n=20)
+    kept = _stored()
+    FactSummary.objects.filter(pk__in=FactSummary.objects.values("pk")[:3]).delete()
+    FactFirstSeen.objects.all().delete()
+    assert _stored() != kept
+    out = io.StringIO()
+    call_command("summary-rebuild", campaign=p.campaign.pk, stdout=out)
+    assert "cells" in out.getvalue()
+    assert _stored() == kept
+    with pytest.raises(CommandError, match="999999"):
+        call_command("summary-rebuild", campaign=999999)
