@@ -23,7 +23,14 @@ from django.db import transaction
 from campaigndesk.accounts.scoping import SYSTEM
 from campaigndesk.campaigns.models import Campaign
 from campaigndesk.documents.textnorm import match_key
-from campaigndesk.ledger.facts import AncestorCache, IndicatorCache, replace_facts
+from campaigndesk.ledger import summary
+from campaigndesk.ledger.facts import (
+    AncestorCache,
+    IndicatorCache,
+    fact_columns,
+    fact_rows,
+    insert_facts,
+)
 from campaigndesk.ledger.io.columns import columns_for
 from campaigndesk.ledger.io.imports import import_batch_undo, ledger_import
 from campaigndesk.ledger.models import MaterialRecord
@@ -159,15 +166,26 @@ def bare_insert(campaign: Campaign, count: int, units: list[Unit], *, facts: boo
                 area_m2=Decimal(row[6]) if row[6] else None,
             )
         )
+    caches = (IndicatorCache(), AncestorCache())
+    place = [fact_columns().index(name) for name in summary.PLACE]
+    areas: set = set()
     start = time.perf_counter()
     with transaction.atomic():
         for index in range(0, len(built), 1000):
             chunk = built[index : index + 1000]
             MaterialRecord.objects.bulk_create(chunk, batch_size=1000)
             if facts:
-                replace_facts(
-                    "material", chunk, indicators=IndicatorCache(), ancestors=AncestorCache()
-                )
+                new_facts = [
+                    row
+                    for record in chunk
+                    for row in fact_rows("material", record, indicators=caches[0],
+                                         ancestors=caches[1])
+                ]  # fmt: skip
+                insert_facts(new_facts, summarise=False)
+                areas.update(summary.areas_of(tuple(f[i] for i in place) for f in new_facts))
+        if facts:
+            # The summary once, for every cell the facts touched (as an import does).
+            summary.refresh(sorted(areas))
         elapsed = time.perf_counter() - start
         transaction.set_rollback(True)
     return elapsed

@@ -1111,23 +1111,45 @@ class HandSummarySQL(HandSQL):
                         f"FROM {table} WHERE {where}({self._in(self.latest)})) s WHERE rn = 1",
                     )
                 )
-        counts = ", ".join(
-            f"SUM(CASE WHEN member_kind = {kind} THEN 1 ELSE 0 END)" for kind in (1, 2, 3, 4)
-        )
-        inner = (
-            f"SELECT DISTINCT {g + ' AS g, ' if g else ''}member_kind, member "
-            f"FROM ledger_factpresence WHERE {self.where}"
-        )
-        if g:
-            distinct = (
-                f"WITH s AS ({inner}) SELECT g, {counts}, 0 FROM s GROUP BY g "
-                f"UNION ALL SELECT NULL, {counts}, 1 FROM "
-                f"(SELECT DISTINCT member_kind, member FROM s) t"
-            )
-        else:
-            distinct = f"SELECT NULL, {counts}, 1 FROM ({inner}) s"
-        out.append(("distinct", distinct))
+        out.append(("distinct", self._distinct(group)))
         return out
+
+    def _distinct(self, group: str | None) -> str:
+        """The distinct counts (g, counties, townships, villages, units, is total): up to
+        now from the members' first dates; weekly, places from the weekly member counts
+        (they add up over counties) and units from the region's own weekly count."""
+        kinds = (1, 2, 3, 4)
+        first = (
+            # (DISTINCT: a unit may have first dates under several counties)
+            "SELECT {g}member_kind, COUNT(DISTINCT member) AS n "
+            f"FROM ledger_factfirstseen WHERE {self.where}"
+        )
+
+        def pivot(rows: str, g: str | None, total: int) -> str:
+            counts = ", ".join(
+                f"SUM(CASE WHEN member_kind = {kind} THEN n ELSE 0 END)" for kind in kinds
+            )
+            return f"SELECT {'g' if g else 'NULL'}, {counts}, {total} FROM ({rows}) r" + (
+                " GROUP BY g" if g else ""
+            )
+
+        total = pivot(first.format(g="") + " GROUP BY member_kind", None, 1)
+        if group is None:
+            return total
+        if group == "county_code":
+            grouped = first.format(g="county_code AS g, ") + " GROUP BY county_code, member_kind"
+            return pivot(grouped, "g", 0) + " UNION ALL " + total
+        # Weekly: places summed over the counties; units, the region's own count (its
+        # "region_path < %s" is always true: it keeps the statement's parameters the
+        # (campaign, path, upper bound) triple that ``run`` repeats).
+        weekly = (
+            f"SELECT period AS g, member_kind, SUM(members) AS n FROM ledger_factmembercount "
+            f"WHERE {self.where} AND grain = 1 AND member_kind IN (1, 2, 3) "
+            f"GROUP BY period, member_kind UNION ALL SELECT period, member_kind, members "
+            f"FROM ledger_factmembercount WHERE campaign_id = %s AND region_path = %s "
+            f"AND grain = 1 AND member_kind = 4 AND region_path < %s"
+        )
+        return pivot(weekly, "g", 0) + " UNION ALL " + total
 
 
 def _figures_of_rollup(result) -> dict[tuple, Decimal]:
