@@ -156,7 +156,7 @@ def _stored() -> tuple[list, ...]:
     )
     first = sorted(
         FactFirstSeen.objects.values_list(
-            "campaign_id", "region_path", "county_code", "member_kind", "member", "first_date"
+            "campaign_id", "region_path", "county_code", "member_kind", "member", "first_bucket"
         )
     )
     counts = sorted(

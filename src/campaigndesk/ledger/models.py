@@ -585,23 +585,33 @@ class FactPresence(models.Model):
                 name="factpresence_member",
             ),
         ]
+        indexes = [
+            # Recounting a region's units for a week or a month reads that period's rows.
+            models.Index(
+                fields=["campaign", "member_kind", "bucket", "region_path"],
+                include=["member"],
+                name="factpresence_bucket",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member_kind}:{self.member}@{self.region_path}{self.bucket}"
 
 
 class FactFirstSeen(models.Model):
-    """The first date on which a county (as in ``FactSummary``) had a fact of any indicator
-    for a member (a county, township or village code, or a unit id). The distinct counts
-    of a rollup up to a date (no start date) count these: a member was active by a date
-    exactly when its first date is on or before it. Written only by ``ledger.summary``."""
+    """The first date bucket in which a county (as in ``FactSummary``) had a fact of any
+    indicator for a member (a county, township or village code, or a unit id). The
+    distinct counts of a rollup up to a date (no start date) count these, for the whole
+    buckets, with the members of the facts of a last partial bucket: a member was active
+    by a bucket's end exactly when its first bucket is that one or earlier. Written only
+    by ``ledger.summary``, from ``FactPresence``."""
 
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
     region_path = PathField()
     county_code = models.CharField(max_length=20, blank=True)
     member_kind = models.PositiveSmallIntegerField(choices=MemberKind.choices)
     member = models.CharField(max_length=20)
-    first_date = models.DateField()
+    first_bucket = models.DateField()
 
     class Meta:
         verbose_name = _("first activity of a member")
@@ -609,13 +619,13 @@ class FactFirstSeen(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign", "member_kind", "region_path", "member"],
-                include=["county_code", "first_date"],
+                include=["county_code", "first_bucket"],
                 name="factfirstseen_member",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.member_kind}:{self.member}@{self.region_path} from {self.first_date}"
+        return f"{self.member_kind}:{self.member}@{self.region_path} from {self.first_bucket}"
 
 
 class PeriodGrain(models.IntegerChoices):

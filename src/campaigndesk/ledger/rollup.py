@@ -332,14 +332,15 @@ def _summary_source(actor, campaign, filters: RollupFilter, group_by, series):
         cells, present = cells.filter(bucket__gte=first), present.filter(bucket__gte=first)
     if last is not None:
         cells, present = cells.filter(bucket__lte=last), present.filter(bucket__lte=last)
-    # Distinct counts up to a date (no start) from the first dates, to the day.
+    # Distinct counts up to a date (no start) from the first buckets (of whole buckets; a
+    # last partial bucket's members come from its facts).
     first_seen = None
     if low is None:
         first_seen = FactFirstSeen.objects.filter(campaign=campaign)
         if filters.region is not None:
             first_seen = first_seen.filter(subtree_q("region_path", filters.region.path))
         if high is not None:
-            first_seen = first_seen.filter(first_date__lte=high)
+            first_seen = first_seen.filter(first_bucket__lte=last)
     edge = None
     if edges:
         edge = base_facts(actor=actor, campaign=campaign, filters=undated).filter(edges)
@@ -554,7 +555,7 @@ class _SummarySource:
         sql, params = present.query.sql_with_params()
         pieces = [f"SELECT {outer} FROM ({sql}) p"]
         params = list(params)
-        if self.edge is not None and not from_first_seen:
+        if self.edge is not None:
             for kind in kinds:
                 column = DISTINCT_COLUMN[_MEMBER_NAMES[kind]]
                 member = Cast(column, CharField()) if column == "unit_id" else F(column)

@@ -8,8 +8,8 @@ Four tables, written only here and always in the transaction that writes the fac
   facts;
 - ``FactPresence``: per campaign, county and bucket, every county, township, village and
   unit that had any fact there (what the distinct counts of a period count);
-- ``FactFirstSeen``: per campaign and county, the first date of every member there (what
-  the distinct counts up to a date count: far fewer rows than a year of presences);
+- ``FactFirstSeen``: per campaign and county, the first bucket of every member there
+  (what the distinct counts up to a date count: far fewer rows than a year of presences);
 - ``FactMemberCount``: per campaign, county and week or month, how many counties,
   townships and villages had facts (what weekly and monthly distinct counts add up).
 
@@ -260,6 +260,14 @@ def _recompute(campaign_id: int, areas: list[Area] | None) -> None:
     inner_params = params + cell_params
 
     with connection.cursor() as cursor:
+        # Each table's index leads with (campaign, indicator or kind, path): naming them
+        # all makes the delete a few index ranges instead of a scan of the campaign.
+        indicator_ids = ", ".join(str(pk) for pk in Indicator.objects.values_list("pk", flat=True))
+        kinds = ", ".join(str(int(kind)) for kind in MemberKind)
+        leading = {
+            summary: f"indicator_id IN ({indicator_ids or 'NULL'})",
+            presence: f"member_kind IN ({kinds})",
+        }
         for table in (summary, presence):
             if areas is None:
                 cursor.execute(f"DELETE FROM {table} WHERE campaign_id = %s", [campaign_id])
@@ -269,7 +277,8 @@ def _recompute(campaign_id: int, areas: list[Area] | None) -> None:
                 conditions.append("(region_path = %s AND bucket BETWEEN %s AND %s)")
                 delete_params += [path, first, last]
             cursor.execute(
-                f"DELETE FROM {table} WHERE campaign_id = %s AND ({' OR '.join(conditions)})",
+                f"DELETE FROM {table} WHERE campaign_id = %s AND {leading[table]} "
+                f"AND ({' OR '.join(conditions)})",
                 delete_params,
             )
         columns = (
@@ -434,39 +443,24 @@ def _recompute_counts(campaign_id: int, areas: list[Area] | None) -> None:
 
 
 def _recompute_first_seen(campaign_id: int, paths: list[str] | None) -> None:
-    """Delete and re-insert the first dates of the members of the counties ``paths`` (all
-    when None): over all their facts, since a write on any date may move a first date."""
-    from campaigndesk.regions.paths import subtree_upper_bound
-
+    """Delete and re-insert the first buckets of the members of the counties ``paths``
+    (all when None), from their presences (after those are current)."""
     quote = connection.ops.quote_name
-    fact = quote(Fact._meta.db_table)
+    presence = quote(FactPresence._meta.db_table)
     first = quote(FactFirstSeen._meta.db_table)
-    where, params = "campaign_id = %s", [campaign_id]
-    cut_where, cut_params = "", []
-    delete_where, delete_params = "campaign_id = %s", [campaign_id]
+    # Naming every kind lets both tables' indexes (campaign, kind, path, ...) be used.
+    kinds = ", ".join(str(int(kind)) for kind in MemberKind)
+    where, params = f"campaign_id = %s AND member_kind IN ({kinds})", [campaign_id]
     if paths is not None:
         paths = sorted(set(paths))
-        ranges = " OR ".join(["(region_path >= %s AND region_path < %s)"] * len(paths))
-        where += f" AND ({ranges})"
-        for path in paths:
-            params += [path, subtree_upper_bound(path)]
-        marks = ", ".join(["%s"] * len(paths))
-        cut_where, cut_params = f" WHERE cut IN ({marks})", list(paths)
-        delete_where += f" AND region_path IN ({marks})"
-        delete_params += list(paths)
-    inner = (
-        f"SELECT * FROM (SELECT campaign_id, date, county_code, township_code, village_code, "
-        f"unit_id, {_cut_sql()} AS cut FROM {fact} WHERE {where}) f{cut_where}"
-    )
-    selects = [
-        f"SELECT campaign_id, cut, county_code, {int(kind)}, {member}, MIN(date) FROM s"
-        f"{' WHERE ' + present if present else ''} GROUP BY campaign_id, cut, county_code, {member}"
-        for kind, member, present in _MEMBERS
-    ]
+        where += f" AND region_path IN ({', '.join(['%s'] * len(paths))})"
+        params += paths
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {first} WHERE {delete_where}", delete_params)
+        cursor.execute(f"DELETE FROM {first} WHERE {where}", params)
         cursor.execute(
             f"INSERT INTO {first} (campaign_id, region_path, county_code, member_kind, member, "
-            f"first_date) WITH s AS ({inner}) " + " UNION ALL ".join(selects),
-            params + cut_params,
+            f"first_bucket) SELECT campaign_id, region_path, county_code, member_kind, member, "
+            f"MIN(bucket) FROM {presence} WHERE {where} "
+            f"GROUP BY campaign_id, region_path, county_code, member_kind, member",
+            params,
         )

@@ -1,6 +1,6 @@
-"""The rollup's summary of the facts per county and date bucket, the members' first dates
-and their weekly and monthly counts (see ledger/summary.py), built from the facts already
-stored; the fact index on (campaign, region path) gains the date, for refreshing a
+"""The rollup's summary of the facts per county and date bucket, the members' first
+buckets and their weekly and monthly counts (see ledger/summary.py), built from the facts
+already stored; the fact index on (campaign, region path) gains the date, for refreshing a
 county's cells over a few days."""
 
 import django.db.models.deletion
@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("member", models.CharField(max_length=20)),
-                ("first_date", models.DateField()),
+                ("first_bucket", models.DateField()),
             ],
             options={
                 "verbose_name": "first activity of a member",
@@ -182,7 +182,7 @@ class Migration(migrations.Migration):
             model_name="factfirstseen",
             constraint=models.UniqueConstraint(
                 fields=("campaign", "member_kind", "region_path", "member"),
-                include=("county_code", "first_date"),
+                include=("county_code", "first_bucket"),
                 name="factfirstseen_member",
             ),
         ),
@@ -192,6 +192,14 @@ class Migration(migrations.Migration):
                 fields=("campaign", "grain", "member_kind", "region_path", "period"),
                 include=("county_code", "members"),
                 name="factmembercount_period",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="factpresence",
+            index=models.Index(
+                fields=["campaign", "member_kind", "bucket", "region_path"],
+                include=("member",),
+                name="factpresence_bucket",
             ),
         ),
         migrations.AddConstraint(
