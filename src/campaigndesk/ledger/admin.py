@@ -10,6 +10,10 @@ from .models import (
     Evidence,
     ExportTemplate,
     Fact,
+    FactFirstSeen,
+    FactMemberCount,
+    FactPresence,
+    FactSummary,
     FigureRecord,
     ImportBatch,
     ImportedUpdate,
@@ -83,6 +87,27 @@ class ImportBatchAdmin(ReadOnlyAdmin):
 class FactAdmin(ReadOnlyAdmin):
     list_display = ["indicator", "value", "approx_rank", "date", "region_path", "kind"]
     list_select_related = ["indicator"]
+
+
+@admin.register(FactSummary)
+class FactSummaryAdmin(ReadOnlyAdmin):
+    list_display = ["indicator", "region_path", "bucket", "total", "approx_rank", "parts"]
+    list_select_related = ["indicator"]
+
+
+@admin.register(FactPresence)
+class FactPresenceAdmin(ReadOnlyAdmin):
+    list_display = ["region_path", "bucket", "member_kind", "member"]
+
+
+@admin.register(FactFirstSeen)
+class FactFirstSeenAdmin(ReadOnlyAdmin):
+    list_display = ["region_path", "member_kind", "member", "first_bucket"]
+
+
+@admin.register(FactMemberCount)
+class FactMemberCountAdmin(ReadOnlyAdmin):
+    list_display = ["region_path", "grain", "period", "member_kind", "members"]
 
 
 @admin.register(ImportedUpdate)
