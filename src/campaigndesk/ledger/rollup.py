@@ -17,23 +17,22 @@ winning figure, a rate as its least exact part. Values are rounded once, at the 
 up as a spreadsheet rounds: whole numbers stay whole, fractions keep two places, rates
 are given to 0.01 %.
 
-Speed. The rollup reads ``Fact`` directly, through the covering index ``fact_rollup``
-(campaign, indicator, region path) INCLUDE (date, value, approximation, depth, record,
-county/township/village codes, unit): each query names its indicators, so a region
-subtree is one index range per indicator, and on PostgreSQL the usual rollups (totals,
-by county/township/village/unit, by period) are index-only scans once VACUUM has set the
-visibility map (autovacuum does after inserts; the bench loader runs VACUUM ANALYZE).
-Grouping or filtering by outlet, channel or kind reads the table rows too. A visibility
+Speed. A question the summary holds (``ledger/summary.py``: a region at county level or
+above that the actor sees whole, no unit/channel/outlet-level/kind filter, grouped by
+county and week or month at most) is answered from it: the pre-aggregated cells of the
+whole date buckets in the range, plus the facts of the partial buckets at its ends;
+distinct counts up to a date from the members' first buckets, and as a weekly or monthly
+series from the member counts. Every other question reads ``Fact`` through the covering
+index ``fact_rollup`` (campaign, indicator, region path) INCLUDE (date, value,
+approximation, depth, record, county/township/village codes, unit): each query names its
+indicators, so a region subtree is one index range per indicator, and on PostgreSQL the
+usual rollups are index-only scans once VACUUM has set the visibility map. A visibility
 test that the region filter already implies is left out (it would keep the planner off
 the index). With a grouping, the totals of sums and latest snapshots are folded from the
 groups instead of read again; distinct counts hash distinct pairs instead of COUNT
-(DISTINCT). An incrementally maintained daily aggregate (campaign × region × unit ×
-indicator × the other dimensions × day) was measured and rejected: on the bench data
-(1 million records over Yunnan's 16,500 regions and 366 days) it held 1.86 million rows
-for 1.90 million facts, since almost every fact is alone in its cell; it would double
-the writes for no gain. Only a coarser aggregate (e.g. county × week) compresses, and it
-cannot answer the township, village, unit or day-exact questions; see README,
-"Benchmarks".
+(DISTINCT). A daily aggregate over every dimension was measured and rejected (on the
+bench data it held 1.86 million rows for 1.90 million facts); the summary's coarser
+cells (county × bucket) hold 345,192 rows for 9.5 million facts.
 """
 
 import datetime
