@@ -950,6 +950,14 @@ class HandSQL:
     total from the same combinations). Like the rollup, every statement names its
     indicators so that it can walk the covering index ``fact_rollup``."""
 
+    # What the statements read: the table, the sums, and how a latest snapshot is valued,
+    # ranked and counted (HandSummarySQL reads the summary instead).
+    table = "ledger_fact"
+    sum_columns = "SUM(value), MAX(approx_rank), COUNT(*)"
+    latest_value = "value"
+    latest_order = "date DESC, region_depth, record_id DESC"
+    latest_count = "COUNT(*)"
+
     def __init__(self, campaign: Campaign, region: Region, indicators: list[Indicator]):
         self.params = [campaign.pk, region.path, subtree_upper_bound(region.path)]
         self.where = "campaign_id = %s AND region_path >= %s AND region_path < %s"
@@ -973,14 +981,15 @@ class HandSQL:
         """(what, SQL) for the answer ungrouped (``group`` None) or grouped by ``group``
         with the ungrouped totals; ``what`` is "sums", "latest" or "distinct"."""
         g = self.group_expression(group)
-        table = "ledger_fact"
+        table = self.table
+        sums = self.sum_columns
         where = f"{self.where} AND indicator_id IN "
         out = []
         if g is None:
             out.append(
                 (
                     "sums",
-                    "SELECT indicator_id, NULL, SUM(value), MAX(approx_rank), COUNT(*) "
+                    f"SELECT indicator_id, NULL, {sums} "
                     f"FROM {table} WHERE {where}({self._in(self.sums)}) GROUP BY indicator_id",
                 )
             )
@@ -988,7 +997,7 @@ class HandSQL:
             out.append(
                 (
                     "sums",
-                    f"SELECT indicator_id, {g}, SUM(value), MAX(approx_rank), COUNT(*), "
+                    f"SELECT indicator_id, {g}, {sums}, "
                     f"GROUPING({g}) FROM {table} WHERE {where}({self._in(self.sums)}) "
                     f"GROUP BY GROUPING SETS ((indicator_id, {g}), (indicator_id))",
                 )
@@ -998,8 +1007,8 @@ class HandSQL:
                 out.append(
                     (
                         "sums",
-                        f"SELECT indicator_id, {key or 'NULL'}, SUM(value), MAX(approx_rank), "
-                        f"COUNT(*), {0 if key else 1} FROM {table} "
+                        f"SELECT indicator_id, {key or 'NULL'}, {sums}, "
+                        f"{0 if key else 1} FROM {table} "
                         f"WHERE {where}({self._in(self.sums)}) "
                         f"GROUP BY indicator_id{', ' + key if key else ''}",
                     )
@@ -1010,14 +1019,23 @@ class HandSQL:
                 out.append(
                     (
                         "latest",
-                        f"SELECT indicator_id, g, value, approx_rank, n, {0 if key else 1} "
-                        f"FROM (SELECT indicator_id, {key or 'NULL'} AS g, value, approx_rank, "
-                        f"ROW_NUMBER() OVER (PARTITION BY indicator_id{part} "
-                        f"ORDER BY date DESC, region_depth, record_id DESC) AS rn, "
-                        f"COUNT(*) OVER (PARTITION BY indicator_id{part}) AS n "
+                        f"SELECT indicator_id, g, v, approx_rank, n, {0 if key else 1} "
+                        f"FROM (SELECT indicator_id, {key or 'NULL'} AS g, "
+                        f"{self.latest_value} AS v, approx_rank, ROW_NUMBER() OVER "
+                        f"(PARTITION BY indicator_id{part} ORDER BY {self.latest_order}) AS rn, "
+                        f"{self.latest_count} OVER (PARTITION BY indicator_id{part}) AS n "
                         f"FROM {table} WHERE {where}({self._in(self.latest)})) s WHERE rn = 1",
                     )
                 )
+        out.append(("distinct", self._distinct(group)))
+        return out
+
+    def _distinct(self, group: str | None) -> str:
+        """The distinct counts (g, counties, townships, villages, units, is total) over
+        the distinct combinations of the group and the members."""
+        g = self.group_expression(group)
+        table = self.table
+        where = f"{self.where} AND indicator_id IN "
         members = "county_code, township_code, village_code, unit_id"
         counts = (
             "COUNT(DISTINCT NULLIF(county_code, '')), COUNT(DISTINCT NULLIF(township_code, '')), "
@@ -1034,8 +1052,7 @@ class HandSQL:
             )
         else:
             distinct = f"SELECT NULL, {counts}, 1 FROM ({inner}) s"
-        out.append(("distinct", distinct))
-        return out
+        return distinct
 
     def run(self, group: str | None) -> list[tuple[str, list[tuple]]]:
         results = []
@@ -1050,11 +1067,13 @@ class HandSummarySQL(HandSQL):
     """The same figures read by hand from the summary tables (``ledger/summary.py``), the
     best hand-written SQL for questions the summary answers: the sums in one GROUP BY
     (GROUPING SETS on PostgreSQL), the latest snapshots from each cell's winner, the
-    distinct counts over the distinct (group, kind, member) presences."""
+    distinct counts from the members' first buckets and the weekly member counts."""
 
-    def __init__(self, campaign: Campaign, region: Region, indicators: list[Indicator]):
-        super().__init__(campaign, region, indicators)
-        self.where = "campaign_id = %s AND region_path >= %s AND region_path < %s"
+    table = "ledger_factsummary"
+    sum_columns = "SUM(total), MAX(approx_rank), SUM(parts)"
+    latest_value = "total"
+    latest_order = "latest_date DESC, latest_depth, latest_record DESC"
+    latest_count = "SUM(parts)"
 
     @staticmethod
     def group_expression(group: str | None) -> str | None:
@@ -1064,63 +1083,13 @@ class HandSummarySQL(HandSQL):
             return "date(bucket, 'weekday 0', '-6 days')"
         return group
 
-    def statements(self, group: str | None) -> list[tuple[str, str]]:
-        g = self.group_expression(group)
-        table = "ledger_factsummary"
-        where = f"{self.where} AND indicator_id IN "
-        sums = "SUM(total), MAX(approx_rank), SUM(parts)"
-        out = []
-        if g is None:
-            out.append(
-                (
-                    "sums",
-                    f"SELECT indicator_id, NULL, {sums} FROM {table} "
-                    f"WHERE {where}({self._in(self.sums)}) GROUP BY indicator_id",
-                )
-            )
-        elif connection.vendor == "postgresql":
-            out.append(
-                (
-                    "sums",
-                    f"SELECT indicator_id, {g}, {sums}, GROUPING({g}) FROM {table} "
-                    f"WHERE {where}({self._in(self.sums)}) "
-                    f"GROUP BY GROUPING SETS ((indicator_id, {g}), (indicator_id))",
-                )
-            )
-        else:
-            for key in (g, None):
-                out.append(
-                    (
-                        "sums",
-                        f"SELECT indicator_id, {key or 'NULL'}, {sums}, {0 if key else 1} "
-                        f"FROM {table} WHERE {where}({self._in(self.sums)}) "
-                        f"GROUP BY indicator_id{', ' + key if key else ''}",
-                    )
-                )
-        if self.latest:
-            for key in (g, None) if g else (None,):
-                part = f", {key}" if key else ""
-                out.append(
-                    (
-                        "latest",
-                        f"SELECT indicator_id, g, total, approx_rank, n, {0 if key else 1} "
-                        f"FROM (SELECT indicator_id, {key or 'NULL'} AS g, total, approx_rank, "
-                        f"ROW_NUMBER() OVER (PARTITION BY indicator_id{part} ORDER BY "
-                        f"latest_date DESC, latest_depth, latest_record DESC) AS rn, "
-                        f"SUM(parts) OVER (PARTITION BY indicator_id{part}) AS n "
-                        f"FROM {table} WHERE {where}({self._in(self.latest)})) s WHERE rn = 1",
-                    )
-                )
-        out.append(("distinct", self._distinct(group)))
-        return out
-
     def _distinct(self, group: str | None) -> str:
         """The distinct counts (g, counties, townships, villages, units, is total): up to
-        now from the members' first dates; weekly, places from the weekly member counts
+        now from the members' first buckets; weekly, places from the weekly member counts
         (they add up over counties) and units from the region's own weekly count."""
         kinds = (1, 2, 3, 4)
         first = (
-            # (DISTINCT: a unit may have first dates under several counties)
+            # (DISTINCT: a unit may have first buckets under several counties)
             "SELECT {g}member_kind, COUNT(DISTINCT member) AS n "
             f"FROM ledger_factfirstseen WHERE {self.where}"
         )

@@ -513,30 +513,14 @@ class _SummarySource:
                     (1, k, *(None for _ in columns), n)
                     for _total, k, n in self._members(kinds, [], total=True)
                 ]
-        grouped: list[RollupRow] = []
-        totals: list[RollupRow] = []
-        for indicator in indicators:
-            kind = _MEMBER_KIND[indicator.distinct_of]
-            for total, k, *key, n in results:
-                if k != kind or not n:
-                    continue
-                key = tuple(
-                    _normalise_period(v) if c == "period" else v
-                    for c, v in zip(columns, key, strict=True)
-                )
-                row = RollupRow(
-                    indicator=indicator,
-                    group={} if total else _group_dict(key, columns),
-                    value=Decimal(n),
-                    parts=n,
-                )
-                (totals if total else grouped).append(row)
-        return grouped, totals
+        return _counted_rows(
+            indicators, results, columns, lambda indicator: _MEMBER_KIND[indicator.distinct_of]
+        )
 
     def _members(self, kinds, columns, *, total: bool, narrow: Q | None = None) -> list[tuple]:
         """Distinct members per kind and group of ``columns`` (and with ``total`` over all
-        of them) counted member by member: from the first dates when the question is up to
-        a date and not a series, else from the presences (only those ``narrow`` admits) and
+        of them) counted member by member: from the first buckets when the question is up
+        to a date and not a series, else from the presences (only those ``narrow`` admits) and
         the facts of the partial buckets."""
         quote = connection.ops.quote_name
         keys = [quote(column) for column in columns]
@@ -858,10 +842,24 @@ def _distinct_rows(
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         results = cursor.fetchall()
+    return _counted_rows(
+        indicators,
+        results,
+        columns,
+        lambda indicator: members.index(DISTINCT_COLUMN[indicator.distinct_of]),
+    )
+
+
+def _counted_rows(
+    indicators: list[Indicator], results: list[tuple], columns: list[str], member_of
+) -> tuple[list[RollupRow], list[RollupRow]]:
+    """The rows of distinct counts given as (is a total of a grouping, member, *group key,
+    count): per indicator those of its member (``member_of(indicator)``), grouped and
+    totals apart."""
     grouped: list[RollupRow] = []
     totals: list[RollupRow] = []
     for indicator in indicators:
-        wanted = members.index(DISTINCT_COLUMN[indicator.distinct_of])
+        wanted = member_of(indicator)
         for total, member, *key, n in results:
             if member != wanted or not n:
                 continue
