@@ -5,11 +5,13 @@ facts alone, for every question it answers, over random records in two counties.
 import datetime
 import io
 import random
+import threading
+import time
 from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from campaigndesk.accounts.scoping import SYSTEM
@@ -323,3 +325,62 @@ def test_the_rebuild_command_restores_a_damaged_summary(world):
     assert _stored() == kept
     with pytest.raises(CommandError, match="999999"):
         call_command("summary-rebuild", campaign=999999)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_in_one_campaign_wait_for_each_other(world):
+    """Two records filed at once in the same county and week recompute the same summary
+    cells: the second refresh waits for the first transaction to end (on PostgreSQL by
+    an advisory lock; without it the second would collide inserting the first's cells)."""
+    p = Prefecture(world, n=5)
+    if connection.vendor != "postgresql":
+        # SQLite admits one writing transaction at a time: the lock is not taken there.
+        with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+            summary.serialise(p.campaign.pk)
+        assert queries.captured_queries == []
+        return
+    holding, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def file(day):
+        return record_create(actor=SYSTEM, campaign=p.campaign, record_kind="material",
+                             unit=world.county_unit, region=world.township, date=day,
+                             kind="banner", quantity=Decimal(4))  # fmt: skip
+
+    def first():
+        try:
+            with transaction.atomic():
+                file(D(2024, 3, 5))
+                holding.set()
+                release.wait(20)
+        except BaseException as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            holding.set()
+            connection.close()
+
+    def second():
+        try:
+            holding.wait(20)
+            file(D(2024, 3, 6))
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    holding.wait(20)
+    time.sleep(0.5)
+    waiting = threads[1].is_alive()
+    release.set()
+    for thread in threads:
+        thread.join(30)
+    assert not errors, errors
+    assert waiting, "the second writer did not wait for the first"
+    assert_same_as_rebuild()
+    with_cells = FactSummary.objects.filter(
+        campaign=p.campaign, indicator__code="banners", bucket=D(2024, 3, 4)
+    )
+    assert sum(cell.total for cell in with_cells) >= 8

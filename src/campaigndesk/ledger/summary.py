@@ -189,7 +189,8 @@ def refresh(areas: list[Area]) -> None:
     by_campaign: dict[int, list[Area]] = defaultdict(list)
     for area in areas:
         by_campaign[area[0]].append(area)
-    for campaign_id, mine in by_campaign.items():
+    # (campaigns in order: two writers take their campaigns' locks in the same order)
+    for campaign_id, mine in sorted(by_campaign.items()):
         if len(mine) > MAX_AREAS:
             _recompute(campaign_id, None)
         else:
@@ -210,8 +211,24 @@ def summary_rebuild(*, campaign_id: int | None = None) -> None:
         FactPresence.objects.all().delete()
         FactFirstSeen.objects.all().delete()
         FactMemberCount.objects.all().delete()
-    for campaign in campaigns:
+    for campaign in sorted(campaigns):
         _recompute(campaign, None)
+
+
+# The first key of the summary's advisory locks (PostgreSQL), the campaign id the second.
+LOCK_NAMESPACE = 0x5344
+
+
+def serialise(campaign_id: int) -> None:
+    """Make concurrent summary refreshes of one campaign wait for each other until the
+    earlier one's transaction ends. Two writers recomputing the same cells (a county's,
+    or the units of the province above it) would otherwise each delete the rows the other
+    had not committed yet and collide inserting them. On PostgreSQL a transaction-level
+    advisory lock; SQLite admits one writing transaction at a time anyway."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, campaign_id])
 
 
 # (kind, the fact's column or expression naming the member, the condition for one)
@@ -225,6 +242,7 @@ _MEMBERS = [
 
 def _recompute(campaign_id: int, areas: list[Area] | None) -> None:
     """Delete and re-insert the summary cells of ``areas`` (all when None) of a campaign."""
+    serialise(campaign_id)
     quote = connection.ops.quote_name
     fact = quote(Fact._meta.db_table)
     summary = quote(FactSummary._meta.db_table)
