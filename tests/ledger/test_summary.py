@@ -327,7 +327,8 @@ def test_the_rebuild_command_restores_a_damaged_summary(world):
         call_command("summary-rebuild", campaign=999999)
 
 
-@pytest.mark.django_db(transaction=True)
+# (serialized_rollback: the seeded indicators come back after other transactional tests)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_writers_in_one_campaign_wait_for_each_other(world):
     """Two records filed at once in the same county and week recompute the same summary
     cells: the second refresh waits for the first transaction to end (on PostgreSQL by
