@@ -167,7 +167,6 @@ def bare_insert(campaign: Campaign, count: int, units: list[Unit], *, facts: boo
             )
         )
     caches = (IndicatorCache(), AncestorCache())
-    place = [fact_columns().index(name) for name in summary.PLACE]
     areas: set = set()
     start = time.perf_counter()
     with transaction.atomic():
@@ -182,7 +181,7 @@ def bare_insert(campaign: Campaign, count: int, units: list[Unit], *, facts: boo
                                          ancestors=caches[1])
                 ]  # fmt: skip
                 insert_facts(new_facts, summarise=False)
-                areas.update(summary.areas_of(tuple(f[i] for i in place) for f in new_facts))
+                areas.update(summary.areas_of_rows(new_facts, fact_columns()))
         if facts:
             # The summary once, for every cell the facts touched (as an import does).
             summary.refresh(sorted(areas))

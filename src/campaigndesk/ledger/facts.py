@@ -216,13 +216,8 @@ def replace_facts(
     ]
     insert_facts(rows, summarise=False)
     # One refresh for the cells the old facts left and the new ones entered.
-    summary.refresh(areas + summary.areas_of(_cells(rows)))
+    summary.refresh(areas + summary.areas_of_rows(rows, fact_columns()))
     return len(rows)
-
-
-def _cells(rows: list[tuple]) -> Iterable[tuple]:
-    at = [fact_columns().index(n) for n in summary.PLACE]
-    return (tuple(row[i] for i in at) for row in rows)
 
 
 def delete_facts(

@@ -539,10 +539,11 @@ class _SummarySource:
         pieces = [f"SELECT {outer} FROM ({sql}) p"]
         params = list(params)
         if self.edge is not None:
+            every_indicator = _all_indicator_ids()
             for kind in kinds:
                 column = DISTINCT_COLUMN[_MEMBER_NAMES[kind]]
                 member = Cast(column, CharField()) if column == "unit_id" else F(column)
-                edge = self.edge.filter(indicator_id__in=_all_indicator_ids())
+                edge = self.edge.filter(indicator_id__in=every_indicator)
                 if column.endswith("_code"):
                     edge = edge.exclude(**{column: ""})
                 edge = edge.annotate(k=Value(kind), m=member).values(*columns, "k", "m").order_by()

@@ -374,10 +374,7 @@ class RecordWriter:
             for row in fact_rows(kind, record, indicators=self.indicators, ancestors=self.ancestors)
         ]
         insert_facts(rows, summarise=False)
-        if rows:
-            names = fact_columns()
-            at = [names.index(n) for n in summary.PLACE]
-            self._summary_areas.update(summary.areas_of(tuple(row[i] for i in at) for row in rows))
+        self._summary_areas.update(summary.areas_of_rows(rows, fact_columns()))
 
     @contextlib.contextmanager
     def deferred_summary(self) -> Iterator[None]:

@@ -38,6 +38,8 @@ from collections.abc import Iterable, Iterator
 
 from django.db import connection
 
+from campaigndesk.regions.paths import subtree_upper_bound
+
 from .models import (
     Aggregation,
     Fact,
@@ -74,6 +76,27 @@ def enabled() -> bool:
 # --- Buckets -------------------------------------------------------------------------------
 
 
+def week_of(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def period_start(grain: str, day: datetime.date) -> datetime.date:
+    """The first day of the week ("week") or month ("month") holding ``day``."""
+    return week_of(day) if grain == "week" else month_of(day)
+
+
+def period_end(grain: str, start: datetime.date) -> datetime.date:
+    if grain == "week":
+        return start + datetime.timedelta(days=6)
+    return (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(
+        days=1
+    )
+
+
 def bucket_of(day: datetime.date) -> datetime.date:
     """The first day of the bucket holding ``day``: its week's Monday, or the first of its
     month when the week began in the month before."""
@@ -83,9 +106,7 @@ def bucket_of(day: datetime.date) -> datetime.date:
 
 def bucket_end(start: datetime.date) -> datetime.date:
     """The last day of the bucket beginning on ``start``: its Sunday or its month's end."""
-    sunday = start + datetime.timedelta(days=6 - start.weekday())
-    next_month = (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    return min(sunday, next_month - datetime.timedelta(days=1))
+    return min(period_end("week", week_of(start)), period_end("month", month_of(start)))
 
 
 def cut_path(region_path: str, county_code: str, township_code: str = "") -> str:
@@ -157,12 +178,16 @@ def areas_of(cells: Iterable[tuple]) -> list[Area]:
     return areas
 
 
+def areas_of_rows(rows: list[tuple], names: tuple[str, ...]) -> list[Area]:
+    """The areas of fact rows given as tuples of the columns ``names``."""
+    at = [names.index(n) for n in PLACE]
+    return areas_of(tuple(row[i] for i in at) for row in rows)
+
+
 def refresh_for_rows(rows: list[tuple], names: tuple[str, ...]) -> None:
     """Recompute the cells of fact rows (tuples of the columns ``names``) just written."""
-    if not rows:
-        return
-    at = [names.index(n) for n in PLACE]
-    refresh(areas_of(tuple(row[i] for i in at) for row in rows))
+    if rows:
+        refresh(areas_of_rows(rows, names))
 
 
 def areas_for_records(record_kind: str, record_ids) -> list[Area]:
@@ -259,8 +284,6 @@ def _recompute(campaign_id: int, areas: list[Area] | None) -> None:
     cell_where = ""
     cell_params: list = []
     if areas is not None:
-        from campaigndesk.regions.paths import subtree_upper_bound
-
         ranges, cells = [], []
         for _campaign, path, first, last in areas:
             ranges.append("(region_path >= %s AND region_path < %s AND date BETWEEN %s AND %s)")
@@ -338,27 +361,6 @@ def _recompute(campaign_id: int, areas: list[Area] | None) -> None:
     _recompute_unit_counts(campaign_id, areas)
 
 
-def week_of(day: datetime.date) -> datetime.date:
-    return day - datetime.timedelta(days=day.weekday())
-
-
-def month_of(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def period_start(grain: str, day: datetime.date) -> datetime.date:
-    """The first day of the week ("week") or month ("month") holding ``day``."""
-    return week_of(day) if grain == "week" else month_of(day)
-
-
-def period_end(grain: str, start: datetime.date) -> datetime.date:
-    if grain == "week":
-        return start + datetime.timedelta(days=6)
-    return (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(
-        days=1
-    )
-
-
 def _period_sql(grain: str, column: str) -> str:
     if connection.vendor == "postgresql":
         return f"CAST(DATE_TRUNC('{grain}', CAST({column} AS timestamp)) AS date)"
@@ -377,8 +379,6 @@ def _recompute_unit_counts(campaign_id: int, areas: list[Area] | None) -> None:
     """Recount the units with facts per week and month under every region at or above
     the cuts of ``areas`` (all when None). A unit may file in several counties, so unlike
     places its counts do not add up over counties: each region gets its own."""
-    from campaigndesk.regions.paths import subtree_upper_bound
-
     quote = connection.ops.quote_name
     presence = quote(FactPresence._meta.db_table)
     counts = quote(FactMemberCount._meta.db_table)
