@@ -55,6 +55,8 @@ from campaigndesk.ledger.models import (
     Approx,
     EventRecord,
     Fact,
+    FactFirstSeen,
+    FactMemberCount,
     FactPresence,
     FactSummary,
     FigureRecord,
@@ -801,7 +803,7 @@ def ensure_summary(campaign: Campaign) -> float:
         summary_module.summary_rebuild(campaign_id=campaign.pk)
     seconds = time.perf_counter() - start
     with connection.cursor() as cursor:
-        for model in (FactSummary, FactPresence):
+        for model in (FactSummary, FactPresence, FactFirstSeen, FactMemberCount):
             table = connection.ops.quote_name(model._meta.db_table)
             vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
             cursor.execute(f"{'VACUUM ' if vacuum else ''}ANALYZE {table}")

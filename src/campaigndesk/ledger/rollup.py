@@ -36,6 +36,7 @@ cells (county × bucket) hold 345,192 rows for 9.5 million facts.
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -49,11 +50,10 @@ from django.utils.translation import gettext as _
 from campaigndesk.accounts.scoping import read_scope, visible_q
 from campaigndesk.common.errors import DomainError
 from campaigndesk.regions.models import Region, RegionLevel, Unit
-from campaigndesk.regions.paths import is_within, subtree_q
+from campaigndesk.regions.paths import is_within, subtree_q, subtree_upper_bound
 
 from . import summary
 from .models import (
-    APPROX_RANK,
     RANK_APPROX,
     Aggregation,
     Approx,
@@ -105,8 +105,11 @@ class RollupFilter:
     as_of: datetime.date | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class RollupRow:
+    """One indicator's figure in one group (``group`` empty: the total). The rows of one
+    group share one ``group`` dict: read it, do not change it."""
+
     indicator: Indicator
     group: dict[str, object]
     value: Decimal | None
@@ -231,10 +234,6 @@ def _normalise_period(value):
 _DIMENSION_OF = {column: name for name, column in DIMENSIONS.items()}
 
 
-def _group_dict(key: tuple, columns: list[str]) -> dict[str, object]:
-    return {_DIMENSION_OF.get(c, c): v for c, v in zip(columns, key, strict=True)}
-
-
 def rollup(
     *,
     actor,
@@ -253,13 +252,15 @@ def rollup(
     number of facts (at most 1 + 4)."""
     filters = filters or RollupFilter()
     group_by = tuple(dict.fromkeys(group_by))
-    wanted = _indicators(indicators)
+    wanted, every_indicator = _indicators(indicators)
     columns = _columns(group_by, series)
     source = _summary_source(actor, campaign, filters, group_by, series)
     if source is None:
         base = _with_period(base_facts(actor=actor, campaign=campaign, filters=filters), series)
         source = _FactSource(base)
-    rows = _rows(source, wanted, columns, with_total=bool(columns) and include_total)
+    rows = _rows(
+        source, wanted, every_indicator, columns, with_total=bool(columns) and include_total
+    )
     return Rollup(rows=rows, group_by=group_by, series=series)
 
 
@@ -275,8 +276,14 @@ class _FactSource:
     def latest(self, indicators: list[Indicator], columns: list[str]) -> list["_Part"]:
         return _latest_parts(self.base, indicators, columns)
 
-    def distinct(self, indicators, columns, *, with_total):
-        return _distinct_rows(self.base, indicators, columns, with_total=with_total)
+    def distinct(self, indicators, columns, *, with_total, every_indicator):
+        return _distinct_parts(
+            self.base,
+            indicators,
+            columns,
+            with_total=with_total,
+            every_indicator=every_indicator,
+        )
 
 
 # Grouping dimensions the summary holds (see ledger/summary.py).
@@ -321,89 +328,134 @@ def _summary_source(actor, campaign, filters: RollupFilter, group_by, series):
             edges |= Q(date__gte=max(start, low) if low else start, date__lte=high)
     if first is not None and last is not None and first > last:
         return None  # no whole bucket: the facts alone
-    undated = RollupFilter(region=filters.region)
-    cells = FactSummary.objects.filter(campaign=campaign)
-    present = FactPresence.objects.filter(campaign=campaign)
-    if filters.region is not None:
-        cells = cells.filter(subtree_q("region_path", filters.region.path))
-        present = present.filter(subtree_q("region_path", filters.region.path))
-    if first is not None:
-        cells, present = cells.filter(bucket__gte=first), present.filter(bucket__gte=first)
-    if last is not None:
-        cells, present = cells.filter(bucket__lte=last), present.filter(bucket__lte=last)
-    # Distinct counts up to a date (no start) from the first buckets (of whole buckets; a
-    # last partial bucket's members come from its facts).
-    first_seen = None
-    if low is None:
-        first_seen = FactFirstSeen.objects.filter(campaign=campaign)
-        if filters.region is not None:
-            first_seen = first_seen.filter(subtree_q("region_path", filters.region.path))
-        if high is not None:
-            first_seen = first_seen.filter(first_bucket__lte=last)
     edge = None
     if edges:
+        undated = RollupFilter(region=filters.region)
         edge = base_facts(actor=actor, campaign=campaign, filters=undated).filter(edges)
         edge = _with_period(edge, series)
-    counts = partial = None
+    source = _SummarySource(campaign.pk, filters.region, series, edge)
+    if first is not None:
+        source.cells.add("bucket >= %s", first)
+    if last is not None:
+        source.cells.add("bucket <= %s", last)
+    # Distinct counts up to a date (no start) from the first buckets (of whole buckets; a
+    # last partial bucket's members come from its facts).
+    if low is None:
+        source.first_seen = source.where()
+        if high is not None:
+            source.first_seen.add("first_bucket <= %s", last)
     if series is not None:
-        cells = cells.annotate(period=_period(series, "bucket"))
-        present = present.annotate(period=_period(series, "bucket"))
-        counts, partial = _member_counts(campaign, filters.region, series, low, high)
-    return _SummarySource(cells, present, edge, first_seen, counts, partial, filters.region)
+        source.counts, source.partial = _member_counts(source, series, low, high)
+    return source
 
 
-def _member_counts(campaign, region, series: str, low, high):
-    """The member counts of the whole weeks or months between ``low`` and ``high``, and a
-    condition for the presences in the periods they cut."""
-    counts = FactMemberCount.objects.filter(
-        campaign=campaign, grain=PeriodGrain.WEEK if series == "week" else PeriodGrain.MONTH
-    )
-    if region is not None:
-        counts = counts.filter(subtree_q("region_path", region.path))
-    partial = Q()
+class _Where:
+    """SQL conditions joined by AND, with their parameters (the summary's statements are
+    written out: building them with the ORM cost more than running them)."""
+
+    def __init__(self, sql: str = "", *params):
+        self.conditions: list[str] = [sql] if sql else []
+        self.params: list = list(params)
+
+    def add(self, sql: str, *params) -> "_Where":
+        self.conditions.append(sql)
+        self.params += params
+        return self
+
+    def copy(self) -> "_Where":
+        where = _Where()
+        where.conditions, where.params = list(self.conditions), list(self.params)
+        return where
+
+    @property
+    def sql(self) -> str:
+        return " AND ".join(self.conditions) or "1 = 1"
+
+
+def _member_counts(source: "_SummarySource", series: str, low, high):
+    """The conditions on the member counts of the whole weeks or months between ``low``
+    and ``high``, and the (first, last) bucket ranges of the periods the range cuts."""
+    grain = PeriodGrain.WEEK if series == "week" else PeriodGrain.MONTH
+    counts = source.where().add("grain = %s", int(grain))
+    partial: list[tuple[datetime.date, datetime.date]] = []
     if low is not None:
         start = summary.period_start(series, low)
         if start != low:
-            partial |= Q(bucket__gte=start, bucket__lte=summary.period_end(series, start))
+            partial.append((start, summary.period_end(series, start)))
             start = summary.period_end(series, start) + datetime.timedelta(days=1)
-        counts = counts.filter(period__gte=start)
+        counts.add("period >= %s", start)
     if high is not None:
         start = summary.period_start(series, high)
         if summary.period_end(series, start) != high:
-            partial |= Q(bucket__gte=start, bucket__lte=high)
-            counts = counts.filter(period__lt=start)
+            partial.append((start, high))
+            counts.add("period < %s", start)
         else:
-            counts = counts.filter(period__lte=start)
+            counts.add("period <= %s", start)
     return counts, partial or None
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _ids(items) -> str:
+    return ", ".join(str(int(item)) for item in items) or "NULL"
+
+
+def _fetch(statement: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall()
 
 
 class _SummarySource:
     """``FactSummary`` and ``FactPresence`` rows of whole buckets, plus (``edge``) the facts
-    of the partial buckets at the ends of the date range."""
+    of the partial buckets at the ends of the date range. ``cells`` narrows the summary
+    and the presences, ``first_seen`` (when the question is up to a date) the first
+    buckets, ``counts`` (for a series) the member counts of whole periods; ``partial``
+    lists the bucket ranges of the periods the date range cuts (None: none)."""
 
-    def __init__(
-        self, cells, present, edge, first_seen=None, counts=None, partial=None, region=None
-    ):
+    def __init__(self, campaign_id: int, region: Region | None, series: str | None, edge):
+        self.campaign_id = campaign_id
         self.region = region
-        self.cells = cells
-        self.present = present
+        self.series = series
         self.edge = edge
-        self.first_seen = first_seen
-        # For a series: member counts of the whole periods, and which presences lie in the
-        # periods the date range cuts (their members are counted one by one).
-        self.counts = counts
-        self.partial = partial  # None: the range cuts no period
+        self.cells = self.where()
+        self.first_seen: _Where | None = None
+        self.counts: _Where | None = None
+        self.partial: list[tuple[datetime.date, datetime.date]] | None = None
+
+    def where(self) -> _Where:
+        """The campaign and the region's subtree."""
+        where = _Where("campaign_id = %s", self.campaign_id)
+        if self.region is not None:
+            where.add(
+                "region_path >= %s AND region_path < %s",
+                self.region.path,
+                subtree_upper_bound(self.region.path),
+            )
+        return where
+
+    def _select(self, columns: list[str], date_column: str = "bucket") -> list[str]:
+        """The select list naming each of ``columns`` ("period": the bucket's period)."""
+        return [
+            f"{summary.period_sql(self.series, date_column)} AS period" if c == "period" else c
+            for c in columns
+        ]
 
     def sums(self, indicators: list[Indicator], columns: list[str]) -> list["_Part"]:
         if not indicators:
             return []
-        query = (
-            self.cells.filter(indicator_id__in=[i.pk for i in indicators])
-            .values("indicator_id", *columns)
-            .annotate(sum=Sum("total"), rank=Max("approx_rank"), n=Sum("parts"))
-            .order_by()
+        keys = "".join(f", {c}" for c in columns)
+        select = "".join(f", {c}" for c in self._select(columns))
+        statement = (
+            f"SELECT indicator_id{keys}, SUM(total), MAX(approx_rank), SUM(parts) FROM "
+            f"(SELECT indicator_id{select}, total, approx_rank, parts "
+            f"FROM {_table(FactSummary)} WHERE {self.cells.sql} "
+            f"AND indicator_id IN ({_ids(i.pk for i in indicators)})) c "
+            f"GROUP BY indicator_id{keys}"
         )
-        parts = _parts_of(query, columns, ("sum", "rank", "n"))
+        parts = _parts_of_rows(_fetch(statement, self.cells.params), columns)
         if self.edge is not None:
             parts = _sum_totals(parts + _sum_parts(self.edge, indicators, columns), columns)
         return parts
@@ -411,74 +463,66 @@ class _SummarySource:
     def latest(self, indicators: list[Indicator], columns: list[str]) -> list["_Part"]:
         if not indicators:
             return []
-        partition = [F("indicator_id"), *(F(column) for column in columns)]
-        winners = (
-            self.cells.filter(indicator_id__in=[i.pk for i in indicators])
-            .annotate(
-                place=Window(
-                    RowNumber(),
-                    partition_by=partition,
-                    order_by=[
-                        F("latest_date").desc(),
-                        F("latest_depth").asc(),
-                        F("latest_record").desc(),
-                    ],
-                ),
-                snapshots=Window(Sum("parts"), partition_by=partition),
-            )
-            .filter(place=1)
-            .values(
-                "indicator_id",
-                "total",
-                "approx_rank",
-                "snapshots",
-                "latest_date",
-                "latest_depth",
-                "latest_record",
-                *columns,
-            )
-            .order_by()
+        keys = "".join(f", {c}" for c in columns)
+        select = "".join(f", {c}" for c in self._select(columns))
+        # Each cell holds its bucket's winner; the winner of a group wins over them.
+        statement = (
+            f"SELECT indicator_id{keys}, total, approx_rank, snapshots, latest_date, "
+            f"latest_depth, latest_record FROM (SELECT c.*, ROW_NUMBER() OVER (PARTITION BY "
+            f"indicator_id{keys} ORDER BY latest_date DESC, latest_depth, latest_record DESC) "
+            f"AS place, SUM(parts) OVER (PARTITION BY indicator_id{keys}) AS snapshots FROM "
+            f"(SELECT indicator_id{select}, total, approx_rank, parts, latest_date, "
+            f"latest_depth, latest_record FROM {_table(FactSummary)} WHERE {self.cells.sql} "
+            f"AND indicator_id IN ({_ids(i.pk for i in indicators)})) c) w WHERE place = 1"
         )
-        parts = [
-            _Part(
-                v["indicator_id"],
-                _group_key(v, columns),
-                _number(v["total"]),
-                v["approx_rank"] or 0,
-                int(v["snapshots"]),
-                order=(_date(v["latest_date"]), -v["latest_depth"], v["latest_record"]),
+        width = len(columns)
+        period = columns.index("period") if "period" in columns else None
+        parts = []
+        for indicator, *rest in _fetch(statement, self.cells.params):
+            key = tuple(rest[:width])
+            if period is not None:
+                key = (*key[:period], _normalise_period(key[period]), *key[period + 1 :])
+            total, rank, snapshots, day, depth, record = rest[width:]
+            parts.append(
+                _Part(
+                    indicator,
+                    key,
+                    _number(total),
+                    rank or 0,
+                    int(snapshots),
+                    order=(_date(day), -depth, record),
+                )
             )
-            for v in winners
-        ]
         if self.edge is not None:
             parts = _latest_totals(parts + _latest_parts(self.edge, indicators, columns), columns)
         return parts
 
-    def distinct(self, indicators, columns, *, with_total):
+    def distinct(self, indicators, columns, *, with_total, every_indicator):
         """Distinct counts: up to a date (no start) from the members' first dates; as a
         weekly or monthly series, counties, townships and villages of whole periods from
         the member counts (each lies under one county, so they add up) and the rest
-        (units, partial periods) from the presences and the edge facts."""
+        (units, partial periods) from the presences and the edge facts. One statement."""
         if not indicators:
             return [], []
         wanted = {i.distinct_of for i in indicators}
         kinds = [int(kind) for kind, name in _MEMBER_NAMES.items() if name in wanted]
-        results: list[tuple] = []  # (is a total of a grouping, kind, *key, count)
+        # Each piece gives (is a total of a grouping, kind, *key, count).
+        pieces: list[tuple[str, list]] = []
+        members = functools.partial(self._members, kinds, every_indicator=every_indicator)
         if "period" not in columns:
-            results += self._members(kinds, columns, total=with_total or not columns)
+            pieces.append(members(columns, total=with_total or not columns))
         else:
             counted = [k for k in kinds if k != MemberKind.UNIT] if self.counts is not None else []
             if counted:
-                by = [c for c in columns if c != "period"]
-                rows = (
-                    self.counts.filter(member_kind__in=counted)
-                    .values("member_kind", *by, "period")
-                    .annotate(n=Sum("members"))
-                    .order_by()
+                by = "".join(f"{c}, " for c in columns if c != "period")
+                pieces.append(
+                    (
+                        f"SELECT 0, member_kind, {', '.join(columns)}, SUM(members) "
+                        f"FROM {_table(FactMemberCount)} WHERE {self.counts.sql} "
+                        f"AND member_kind IN ({_ids(counted)}) GROUP BY member_kind, {by}period",
+                        self.counts.params,
+                    )
                 )
-                results += [
-                    (0, row["member_kind"], *(row[c] for c in columns), row["n"]) for row in rows
-                ]
             # Units add up over nothing: the region's own count, when asked for the region
             # as a whole (not by county).
             units = (
@@ -488,58 +532,67 @@ class _SummarySource:
                 and columns == ["period"]
             )
             if units:
-                rows = (
-                    self.counts.filter(member_kind=MemberKind.UNIT, region_path=self.region.path)
-                    .values_list("period", "members")
-                    .order_by()
+                pieces.append(
+                    (
+                        f"SELECT 0, member_kind, period, members FROM {_table(FactMemberCount)} "
+                        f"WHERE {self.counts.sql} AND member_kind = %s AND region_path = %s",
+                        [*self.counts.params, int(MemberKind.UNIT), self.region.path],
+                    )
                 )
-                results += [(0, int(MemberKind.UNIT), period, n) for period, n in rows]
                 counted = [*counted, int(MemberKind.UNIT)]
             # What the counts leave: units (unless counted) and the periods the range cuts
             # (the edge facts lie in those), member by member.
             if not counted:
-                results += self._members(kinds, columns, total=False)
+                pieces.append(members(columns, total=False))
             elif not units or self.partial is not None:
-                rest = self.partial
-                if not units:
-                    rest = (
-                        Q(member_kind=MemberKind.UNIT) | rest
-                        if rest
-                        else Q(member_kind=MemberKind.UNIT)
-                    )
-                results += self._members(kinds, columns, total=False, narrow=rest)
+                ranges = [] if units else ["member_kind = %s"]
+                narrow = _Where()
+                narrow.params = [] if units else [int(MemberKind.UNIT)]
+                for low, high in self.partial or []:
+                    ranges.append("(bucket >= %s AND bucket <= %s)")
+                    narrow.params += [low, high]
+                narrow.conditions = [f"({' OR '.join(ranges)})"]
+                pieces.append(members(columns, total=False, narrow=narrow))
             if with_total:
-                results += [
-                    (1, k, *(None for _ in columns), n)
-                    for _total, k, n in self._members(kinds, [], total=True)
-                ]
-        return _counted_rows(
+                pieces.append(members([], total=True, pad=columns))
+        statement = " UNION ALL ".join(
+            f"SELECT * FROM ({sql}) x{n}" for n, (sql, _) in enumerate(pieces)
+        )
+        results = _fetch(statement, [p for _, params in pieces for p in params])
+        return _counted_parts(
             indicators, results, columns, lambda indicator: _MEMBER_KIND[indicator.distinct_of]
         )
 
-    def _members(self, kinds, columns, *, total: bool, narrow: Q | None = None) -> list[tuple]:
-        """Distinct members per kind and group of ``columns`` (and with ``total`` over all
-        of them) counted member by member: from the first buckets when the question is up
-        to a date and not a series, else from the presences (only those ``narrow`` admits) and
-        the facts of the partial buckets."""
+    def _members(
+        self,
+        kinds,
+        columns,
+        *,
+        total: bool,
+        every_indicator,
+        narrow: _Where | None = None,
+        pad: Sequence[str] = (),
+    ) -> tuple[str, list]:
+        """A statement counting distinct members per kind and group of ``columns`` (and
+        with ``total`` over all of them; with ``pad``, as the totals of a grouping by
+        those columns) member by member: from the first buckets when the question is
+        up to a date and not a series, else from the presences (only those ``narrow``
+        admits) and the facts of the partial buckets."""
         quote = connection.ops.quote_name
         keys = [quote(column) for column in columns]
         outer = ", ".join([*keys, "k", "m"])
         from_first_seen = self.first_seen is not None and "period" not in columns
-        present = self.first_seen if from_first_seen else self.present
-        present = present.filter(member_kind__in=kinds)
-        if narrow is not None and not from_first_seen:
-            present = present.filter(narrow)
-        present = (
-            present.annotate(k=F("member_kind"), m=F("member"))
-            .values(*columns, "k", "m")
-            .order_by()
-        )
-        sql, params = present.query.sql_with_params()
-        pieces = [f"SELECT {outer} FROM ({sql}) p"]
-        params = list(params)
+        if from_first_seen:
+            table, where = _table(FactFirstSeen), self.first_seen.copy()
+        else:
+            table, where = _table(FactPresence), self.cells.copy()
+            if narrow is not None:
+                where.add(narrow.sql, *narrow.params)
+        where.add(f"member_kind IN ({_ids(kinds)})")
+        select = "".join(f"{c}, " for c in self._select(columns))
+        pieces = [f"SELECT {select}member_kind AS k, member AS m FROM {table} WHERE {where.sql}"]
+        params = list(where.params)
         if self.edge is not None:
-            every_indicator = _all_indicator_ids()
             for kind in kinds:
                 column = DISTINCT_COLUMN[_MEMBER_NAMES[kind]]
                 member = Cast(column, CharField()) if column == "unit_id" else F(column)
@@ -558,15 +611,16 @@ class _SummarySource:
                 f"GROUP BY k, {by}"
             )
         if total or not keys:
-            blanks = "".join(", NULL" for _ in keys)
+            # (typed: beside a grouping's rows in one UNION)
+            blanks = "".join(
+                f", CAST(NULL AS {'DATE' if c == 'period' else 'TEXT'})" for c in columns or pad
+            )
             parts.append(
-                f"SELECT {1 if keys else 0}, k{blanks}, COUNT(*) FROM "
+                f"SELECT {1 if keys or pad else 0}, k{blanks}, COUNT(*) FROM "
                 f"(SELECT DISTINCT k, m FROM s) p GROUP BY k"
             )
         statement = f"WITH s AS ({' UNION ALL '.join(pieces)}) " + " UNION ALL ".join(parts)
-        with connection.cursor() as cursor:
-            cursor.execute(statement, params)
-            return cursor.fetchall()
+        return statement, params
 
 
 _MEMBER_NAMES = {
@@ -582,21 +636,32 @@ def _date(value) -> datetime.date:
     return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _indicators(codes: Iterable[str] | None) -> list[Indicator]:
-    qs = Indicator.objects.select_related("numerator", "denominator")
+def _indicators(codes: Iterable[str] | None) -> tuple[list[Indicator], list[int]]:
+    """The indicators asked for (every active one when None, in the vocabulary's order),
+    each ratio's parts attached, and the ids of every indicator. One query: the vocabulary
+    is small, and its ratios name indicators of the same table."""
+    every = list(Indicator.objects.all())
+    by_pk = {i.pk: i for i in every}
+    for indicator in every:
+        if indicator.numerator_id is not None:
+            indicator.numerator = by_pk[indicator.numerator_id]
+        if indicator.denominator_id is not None:
+            indicator.denominator = by_pk[indicator.denominator_id]
+    ids = list(by_pk)
     if codes is None:
-        return list(qs.filter(is_active=True))
+        return [i for i in every if i.is_active], ids
     codes = list(dict.fromkeys(codes))  # each indicator once, in the order asked
-    found = {i.code: i for i in qs.filter(code__in=codes)}
+    found = {i.code: i for i in every if i.code in codes}
     unknown = [c for c in codes if c not in found]
     if unknown:
         raise DomainError(_("Unknown indicator: %(codes)s") % {"codes": ", ".join(unknown)})
-    return [found[c] for c in codes]
+    return [found[c] for c in codes], ids
 
 
 def _rows(
     source,
     wanted: list[Indicator],
+    every_indicator: list[int],
     columns: list[str],
     *,
     with_total: bool = False,
@@ -619,50 +684,82 @@ def _rows(
     sums = source.sums(by_aggregation[Aggregation.SUM], columns)
     latest = source.latest(by_aggregation[Aggregation.LATEST], columns)
     distinct, distinct_totals = source.distinct(
-        by_aggregation[Aggregation.DISTINCT], columns, with_total=with_total
+        by_aggregation[Aggregation.DISTINCT],
+        columns,
+        with_total=with_total,
+        every_indicator=every_indicator,
     )
-    computed = (
-        [part.row(needed, columns) for part in sums]
-        + [part.row(needed, columns) for part in latest]
-        + distinct
-    )
-    rows = _finish(computed, wanted, ratios)
+    rows = _finish(sums + latest + distinct, wanted, ratios, columns)
     if not with_total:
         return rows
-    totals = (
-        [part.row(needed, []) for part in _sum_totals(sums, [])]
-        + [part.row(needed, []) for part in _latest_totals(latest, [])]
-        + distinct_totals
-    )
-    return _finish(totals, wanted, ratios) + rows
+    totals = _sum_totals(sums, []) + _latest_totals(latest, []) + distinct_totals
+    return _finish(totals, wanted, ratios, []) + rows
 
 
 def _finish(
-    computed: list[RollupRow], wanted: list[Indicator], ratios: list[Indicator]
+    parts: list["_Part"], wanted: list[Indicator], ratios: list[Indicator], columns: list[str]
 ) -> list[RollupRow]:
-    asked = {indicator.pk for indicator in wanted}
-    rows = [row for row in computed if row.indicator.pk in asked]
-    for row in rows:
-        row.value = _decimal(row.value)
+    """The rows of the indicators asked for, from the unrounded ``parts`` (keyed by
+    ``columns``) and the ratios computed from them: in the order asked, each indicator's
+    groups in the order of their values (blank last), every figure rounded once."""
+    by_indicator: dict[int, list[_Part]] = defaultdict(list)
+    for part in parts:
+        by_indicator[part.indicator_id].append(part)
     # Ratios are computed from the unrounded parts and rounded to 0.01 themselves.
-    rows += _ratio_rows(computed, ratios)
-    order = {indicator.pk: index for index, indicator in enumerate(wanted)}
-    # A time series has thousands of rows but few distinct groups: each group's sort key
-    # is made once.
-    sortable: dict[tuple, tuple] = {}
-
-    def key(row: RollupRow) -> tuple:
-        values = tuple(row.group.values())
-        found = sortable.get(values)
-        if found is None:
-            found = sortable[values] = tuple((v is None, str(v)) for v in values)
-        return (order[row.indicator.pk], found)
-
-    rows.sort(key=key)
+    # (from the parts alone: a ratio's part is never a ratio)
+    rates = {ratio.pk: _ratio_parts(ratio, by_indicator) for ratio in ratios}
+    by_indicator.update(rates)
+    # A time series has thousands of rows but few distinct groups: the groups are ordered
+    # once, and each indicator's rows by that order.
+    keys = {part.key for part in parts}
+    ordered = sorted(keys, key=lambda key: tuple((v is None, str(v)) for v in key))
+    place = {key: index for index, key in enumerate(ordered)}
+    # The rows of one group share its dict (see RollupRow).
+    names = [_DIMENSION_OF.get(column, column) for column in columns]
+    groups = {key: dict(zip(names, key, strict=True)) for key in ordered}
+    ratio_ids = {ratio.pk for ratio in ratios}
+    approx = RANK_APPROX
+    rows: list[RollupRow] = []
+    for indicator in wanted:
+        mine = by_indicator.get(indicator.pk)
+        if not mine:
+            continue
+        mine.sort(key=lambda part: place[part.key])
+        round_ = _decimal if indicator.pk not in ratio_ids else _as_is
+        rows += [
+            RollupRow(indicator, groups[p.key], round_(p.value), approx[p.rank], p.parts)
+            for p in mine
+        ]
     return rows
 
 
-@dataclass
+def _as_is(value):
+    return value
+
+
+def _ratio_parts(ratio: Indicator, by_indicator: dict[int, list["_Part"]]) -> list["_Part"]:
+    """Numerator over denominator in percent, per group where both have facts (a group
+    without a numerator has no rate rather than 0 %); approximation carries from both."""
+    denominators = {part.key: part for part in by_indicator.get(ratio.denominator_id, ())}
+    out = []
+    for numerator in by_indicator.get(ratio.numerator_id, ()):
+        denominator = denominators.get(numerator.key)
+        if denominator is None or not denominator.value or numerator.value is None:
+            continue
+        value = numerator.value * 100 / denominator.value
+        out.append(
+            _Part(
+                ratio.pk,
+                numerator.key,
+                value.quantize(_TWO_PLACES, rounding=ROUND_HALF_UP),
+                max(numerator.rank, denominator.rank),
+                numerator.parts + denominator.parts,
+            )
+        )
+    return out
+
+
+@dataclass(slots=True)
 class _Part:
     """One indicator's unrounded figure in one group, as the database gave it; ``order``
     ranks a latest snapshot (the greatest wins)."""
@@ -673,15 +770,6 @@ class _Part:
     rank: int
     parts: int
     order: tuple = ()
-
-    def row(self, indicators: dict[int, Indicator], columns: list[str]) -> RollupRow:
-        return RollupRow(
-            indicator=indicators[self.indicator_id],
-            group=_group_dict(self.key, columns),
-            value=self.value,
-            approx=RANK_APPROX[self.rank],
-            parts=self.parts,
-        )
 
 
 def _sum_parts(base, indicators: list[Indicator], columns: list[str]) -> list[_Part]:
@@ -694,47 +782,57 @@ def _sum_parts(base, indicators: list[Indicator], columns: list[str]) -> list[_P
         .annotate(total=Sum("value"), rank=Max("approx_rank"), parts=Count("*"))
         .order_by()
     )
-    return _parts_of(query, columns, ("total", "rank", "parts"))
-
-
-def _parts_of(query: QuerySet, columns: list[str], figures: tuple[str, str, str]) -> list[_Part]:
-    """The parts of a grouped ``query`` (indicator, ``columns``, then the sum, the rank and
-    the count named by ``figures``), read as plain rows: with thousands of groups, Django's
-    per-value converters cost more than the query (the values need none: numbers become
-    Decimal in ``_number``, periods dates in ``_group_key``)."""
+    # Read as plain rows: with thousands of groups, Django's per-value converters cost
+    # more than the query (the values need none: numbers become Decimal in ``_number``,
+    # periods dates in ``_parts_of_rows``).
     sql, params = query.query.sql_with_params()
     quote = connection.ops.quote_name
-    names = ", ".join(quote(name) for name in ("indicator_id", *columns, *figures))
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {names} FROM ({sql}) q", params)
-        rows = cursor.fetchall()
+    names = ", ".join(quote(name) for name in ("indicator_id", *columns, "total", "rank", "parts"))
+    return _parts_of_rows(_fetch(f"SELECT {names} FROM ({sql}) q", list(params)), columns)
+
+
+def _parts_of_rows(rows: list[tuple], columns: list[str]) -> list[_Part]:
+    """The parts of grouped rows (indicator, ``columns``, then the sum, the rank and the
+    count)."""
     width = len(columns)
     period = columns.index("period") if "period" in columns else None
+    # (one column of one query: when its first period is a date, all are)
+    if period is not None and rows and type(rows[0][1 + period]) is datetime.date:
+        period = None
     parts = []
+    append = parts.append
+    if width == 1 and period is None:  # (the usual case, read without slicing)
+        for indicator, group, total, rank, count in rows:
+            if type(total) is not Decimal:
+                total = _number(total)
+            append(_Part(indicator, (group,), total, rank or 0, count))
+        return parts
     for indicator, *rest in rows:
         key = tuple(rest[:width])
         if period is not None:
             key = (*key[:period], _normalise_period(key[period]), *key[period + 1 :])
         total, rank, count = rest[width:]
-        parts.append(_Part(indicator, key, _number(total), rank or 0, count))
+        if type(total) is not Decimal:
+            total = _number(total)
+        append(_Part(indicator, key, total, rank or 0, count))
     return parts
 
 
 def _sum_totals(parts: list[_Part], columns: list[str]) -> list[_Part]:
     """The parts added up per indicator and group of ``columns`` (none: per indicator).
     ``columns`` are the parts' own columns or none of them."""
-    totals: dict[tuple, _Part] = {}
+    totals: dict[object, _Part] = {}
     for part in parts:
-        key = part.key if columns else ()
-        total = totals.get((part.indicator_id, key))
+        at = (part.indicator_id, part.key) if columns else part.indicator_id
+        total = totals.get(at)
         if total is None:
-            totals[(part.indicator_id, key)] = _Part(
-                part.indicator_id, key, part.value, part.rank, part.parts
-            )
+            key = part.key if columns else ()
+            totals[at] = _Part(part.indicator_id, key, part.value, part.rank, part.parts)
             continue
         if part.value is not None:
             total.value = part.value if total.value is None else total.value + part.value
-        total.rank = max(total.rank, part.rank)
+        if part.rank > total.rank:
+            total.rank = part.rank
         total.parts += part.parts
     return list(totals.values())
 
@@ -798,9 +896,14 @@ def _latest_totals(parts: list[_Part], columns: list[str]) -> list[_Part]:
     ]
 
 
-def _distinct_rows(
-    base, indicators: list[Indicator], columns: list[str], *, with_total: bool = False
-) -> tuple[list[RollupRow], list[RollupRow]]:
+def _distinct_parts(
+    base,
+    indicators: list[Indicator],
+    columns: list[str],
+    *,
+    with_total: bool,
+    every_indicator: list[int],
+) -> tuple[list[_Part], list[_Part]]:
     """The distinct counts per group, and (``with_total``, for a grouping) ungrouped."""
     if not indicators:
         return [], []
@@ -814,7 +917,7 @@ def _distinct_rows(
     # lets the database walk the rollup's index, indicator by indicator.
     members = list(dict.fromkeys(DISTINCT_COLUMN[i.distinct_of] for i in indicators))
     inner = (
-        base.filter(indicator_id__in=_all_indicator_ids())
+        base.filter(indicator_id__in=every_indicator)
         .values(*dict.fromkeys([*columns, *members]))
         .distinct()
         .order_by()
@@ -843,7 +946,7 @@ def _distinct_rows(
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         results = cursor.fetchall()
-    return _counted_rows(
+    return _counted_parts(
         indicators,
         results,
         columns,
@@ -851,66 +954,27 @@ def _distinct_rows(
     )
 
 
-def _counted_rows(
+def _counted_parts(
     indicators: list[Indicator], results: list[tuple], columns: list[str], member_of
-) -> tuple[list[RollupRow], list[RollupRow]]:
-    """The rows of distinct counts given as (is a total of a grouping, member, *group key,
+) -> tuple[list[_Part], list[_Part]]:
+    """The parts of distinct counts given as (is a total of a grouping, member, *group key,
     count): per indicator those of its member (``member_of(indicator)``), grouped and
     totals apart."""
-    grouped: list[RollupRow] = []
-    totals: list[RollupRow] = []
+    grouped: list[_Part] = []
+    totals: list[_Part] = []
+    period = columns.index("period") if "period" in columns else None
     for indicator in indicators:
         wanted = member_of(indicator)
         for total, member, *key, n in results:
             if member != wanted or not n:
                 continue
-            key = tuple(
-                _normalise_period(v) if c == "period" else v
-                for c, v in zip(columns, key, strict=True)
-            )
-            row = RollupRow(
-                indicator=indicator,
-                group={} if total else _group_dict(key, columns),
-                value=Decimal(n),
-                parts=n,
-            )
-            (totals if total else grouped).append(row)
-    return grouped, totals
-
-
-def _all_indicator_ids() -> list[int]:
-    return list(Indicator.objects.order_by().values_list("pk", flat=True))
-
-
-def _ratio_rows(parts: list[RollupRow], indicators: list[Indicator]) -> list[RollupRow]:
-    """Numerator over denominator in percent, per group where both have facts (a group
-    without a numerator has no rate rather than 0 %); approximation carries from both."""
-    if not indicators:
-        return []
-    by_key = {(row.indicator.pk, tuple(row.group.items())): row for row in parts}
-    groups = dict.fromkeys(tuple(row.group.items()) for row in parts)
-    rows = []
-    for ratio in indicators:
-        for group in groups:
-            numerator = by_key.get((ratio.numerator_id, group))
-            denominator = by_key.get((ratio.denominator_id, group))
-            if numerator is None or denominator is None or not denominator.value:
+            if total:
+                totals.append(_Part(indicator.pk, (), Decimal(n), 0, n))
                 continue
-            value = numerator.value * 100 / denominator.value
-            rows.append(
-                RollupRow(
-                    indicator=ratio,
-                    group=dict(group),
-                    value=value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
-                    approx=RANK_APPROX[max(_rank(numerator.approx), _rank(denominator.approx))],
-                    parts=numerator.parts + denominator.parts,
-                )
-            )
-    return rows
-
-
-def _rank(approx: str) -> int:
-    return APPROX_RANK[approx]
+            if period is not None:
+                key[period] = _normalise_period(key[period])
+            grouped.append(_Part(indicator.pk, tuple(key), Decimal(n), 0, n))
+    return grouped, totals
 
 
 def _number(value) -> Decimal | None:
@@ -924,14 +988,17 @@ def _number(value) -> Decimal | None:
 
 
 _FOUR_PLACES = Decimal("0.0001")
+_TWO_PLACES = Decimal("0.01")
+_ONE = Decimal(1)
 
 
 def _decimal(value) -> Decimal | None:
     """A figure as shown: whole numbers whole, fractions (areas) to two places, rounded
     half up as a spreadsheet does (no float noise from the database either)."""
-    value = _number(value)
-    if value is None:
-        return None
+    if type(value) is not Decimal:
+        value = _number(value)
+        if value is None:
+            return None
     if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return value.quantize(_ONE)
+    return value.quantize(_TWO_PLACES, rounding=ROUND_HALF_UP)

@@ -361,7 +361,7 @@ def _recompute(campaign_id: int, areas: list[Area] | None) -> None:
     _recompute_unit_counts(campaign_id, areas)
 
 
-def _period_sql(grain: str, column: str) -> str:
+def period_sql(grain: str, column: str) -> str:
     if connection.vendor == "postgresql":
         return f"CAST(DATE_TRUNC('{grain}', CAST({column} AS timestamp)) AS date)"
     if grain == "week":
@@ -400,7 +400,7 @@ def _recompute_unit_counts(campaign_id: int, areas: list[Area] | None) -> None:
                 [campaign_id, unit],
             )
         for grain, code in (("week", PeriodGrain.WEEK), ("month", PeriodGrain.MONTH)):
-            period = _period_sql(grain, "bucket")
+            period = period_sql(grain, "bucket")
             for ancestor, span in ranges.items():
                 where = "campaign_id = %s AND member_kind = %s AND region_path >= %s"
                 where += " AND region_path < %s"
@@ -448,7 +448,7 @@ def _recompute_counts(campaign_id: int, areas: list[Area] | None) -> None:
                 where += " AND (" + " OR ".join(ranges) + ")"
                 delete_where += " AND (" + " OR ".join(deletes) + ")"
             cursor.execute(f"DELETE FROM {counts} WHERE {delete_where}", delete_params)
-            period = _period_sql(grain, "bucket")
+            period = period_sql(grain, "bucket")
             cursor.execute(
                 f"INSERT INTO {counts} (campaign_id, region_path, county_code, grain, period, "
                 f"member_kind, members) SELECT campaign_id, region_path, county_code, "
