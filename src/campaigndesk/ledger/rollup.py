@@ -545,13 +545,13 @@ class _SummarySource:
             if not counted:
                 pieces.append(members(columns, total=False))
             elif not units or self.partial is not None:
-                ranges = [] if units else ["member_kind = %s"]
-                narrow = _Where()
-                narrow.params = [] if units else [int(MemberKind.UNIT)]
-                for low, high in self.partial or []:
-                    ranges.append("(bucket >= %s AND bucket <= %s)")
-                    narrow.params += [low, high]
-                narrow.conditions = [f"({' OR '.join(ranges)})"]
+                # (units, or a presence in a cut period)
+                either = [] if units else [("member_kind = %s", [int(MemberKind.UNIT)])]
+                either += [("bucket BETWEEN %s AND %s", [a, b]) for a, b in self.partial or []]
+                narrow = _Where(
+                    "(" + " OR ".join(sql for sql, _ in either) + ")",
+                    *(p for _, params in either for p in params),
+                )
                 pieces.append(members(columns, total=False, narrow=narrow))
             if with_total:
                 pieces.append(members([], total=True, pad=columns))
