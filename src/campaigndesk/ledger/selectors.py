@@ -69,13 +69,15 @@ def record_list(
             qs = qs.filter(outlet__channel=filters.channel)
         if filters.outlet_level:
             qs = qs.filter(outlet__level=filters.outlet_level)
-        qs = qs.select_related("outlet")
+        qs = qs.prefetch_related("outlet")
     elif filters.channel or filters.outlet_level:
         # Only media outputs have an outlet (a rollup filtered so counts nothing else).
         return model.objects.none()
     if record_kind == "figure":
-        qs = qs.select_related("indicator")
-    return qs.select_related("unit", "region").order_by("-date", "-id")
+        qs = qs.prefetch_related("indicator")
+    # Related rows are fetched for the page only: joined in, the database would join
+    # every record of the subtree before sorting them and keeping a page.
+    return qs.prefetch_related("unit", "region").order_by("-date", "-id")
 
 
 def access_record(*, actor, record_kind: str, id: int) -> Record:
