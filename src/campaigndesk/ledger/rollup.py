@@ -980,10 +980,12 @@ def _counted_parts(
     grouped: list[_Part] = []
     totals: list[_Part] = []
     period = columns.index("period") if "period" in columns else None
+    by_member: dict[object, list[tuple]] = defaultdict(list)
+    for row in results:
+        by_member[row[1]].append(row)
     for indicator in indicators:
-        wanted = member_of(indicator)
-        for total, member, *key, n in results:
-            if member != wanted or not n:
+        for total, _member, *key, n in by_member.get(member_of(indicator), ()):
+            if not n:
                 continue
             if total:
                 totals.append(_Part(indicator.pk, (), Decimal(n), 0, n))
