@@ -3,6 +3,7 @@ same file, with the row numbers Excel shows."""
 
 import datetime
 import io
+import os
 import re
 import zipfile
 
@@ -14,7 +15,15 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from campaigndesk.common.errors import DomainError
 from campaigndesk.ledger.io.readers import ImportFile
-from campaigndesk.ledger.io.xlsx import SheetError, SheetRows, sheet_rows
+from campaigndesk.ledger.io.xlsx import (
+    ReaderFailed,
+    ReaderProcess,
+    SheetError,
+    SheetRows,
+    first_sheet,
+    rows_with_head_start,
+    sheet_rows,
+)
 
 
 def openpyxl_rows(data: bytes) -> list[tuple[int, tuple]]:
@@ -284,3 +293,61 @@ def test_rows_already_read_are_dropped(monkeypatch):
     assert len(our_rows(data)) == 3000
     assert len(siblings) == 3000
     assert max(siblings) <= 1  # the row read just before, emptied
+
+
+def mixed_sheet() -> bytes:
+    """Every kind of cell, a duration, blank rows and sparse cells, over some 700 rows."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["表头", "日期", "数"])
+    sheet.append(CELLS)
+    duration = sheet.cell(row=3, column=1, value=45292.75)
+    duration.number_format = "[hh]:mm:ss"
+    for n in range(700):
+        if n % 97 == 0:
+            continue  # a blank row
+        sheet.cell(row=n + 5, column=1, value=f"单位{n % 7}")
+        sheet.cell(row=n + 5, column=2 + n % 3, value=datetime.date(2024, 1, 1 + n % 28))
+        sheet.cell(row=n + 5, column=6, value=n * 1.5 if n % 2 else n)
+    return saved(workbook)
+
+
+@pytest.mark.parametrize("most", [0, 1, 250, 100_000])
+@pytest.mark.parametrize("source", ["stream", "path"])
+def test_rows_read_by_another_process_are_those_read_here(tmp_path, source, most):
+    """Read here up to ``most`` rows, then by the other process: the same rows, with the
+    same types (the frames carry dates, times and durations), none twice."""
+    data = mixed_sheet()
+    path = tmp_path / "mixed.xlsx"
+    path.write_bytes(data)
+    with path.open("rb") as handle:
+        sheet = first_sheet(handle)
+        assert sheet is not None
+        try:
+            expected = list(SheetRows(sheet))
+            with ReaderProcess(path if source == "path" else io.BytesIO(data)) as reader:
+                copy = reader._copy  # a stream is copied to a file for the process
+                rows = list(rows_with_head_start(sheet, reader, most=most))
+        finally:
+            sheet.archive.close()
+    assert (copy is None) == (source == "path")
+    assert copy is None or not os.path.exists(copy)  # removed with the process
+    assert rows == expected
+    assert [[type(v) for v in r] for _, r in rows] == [[type(v) for v in r] for _, r in expected]
+    assert {type(v) for _, r in rows for v in r} >= {
+        datetime.datetime,
+        datetime.time,
+        datetime.timedelta,
+        bool,
+        int,
+        float,
+        str,
+    }
+
+
+def test_a_broken_sheet_read_by_another_process_is_a_sheet_error():
+    data = rewritten(base_workbook(), lambda xml: xml.replace("</row>", "</rw>", 1))
+    with ReaderProcess(io.BytesIO(data)) as reader, pytest.raises(SheetError) as caught:
+        list(reader)
+    assert not isinstance(caught.value, ReaderFailed)  # reported, not crashed
+    assert reader.process.returncode == 0

@@ -5,7 +5,7 @@ facts always agree. A record that does not count (a suspected duplicate) has no 
 """
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.db import connection
@@ -164,10 +164,16 @@ def build_facts(
     ]
 
 
-def insert_facts(rows: list[tuple], *, summarise: bool = True) -> None:
+def insert_facts(
+    rows: list[tuple],
+    *,
+    summarise: bool = True,
+    send: Callable[[str, list[tuple]], None] | None = None,
+) -> None:
     """Insert fact rows (of ``fact_columns()``) in bulk, inside the caller's transaction,
     and (unless ``summarise`` is false: the caller refreshes the summary itself) recompute
-    the summary cells they fall in.
+    the summary cells they fall in. On PostgreSQL, ``send`` (if given) is handed the COPY
+    statement and the rows to run them itself (an import's background copier).
 
     Facts are written straight through the driver (COPY on PostgreSQL, executemany on
     SQLite) rather than with ``bulk_create``: their values are plain dates, numbers and
@@ -181,12 +187,13 @@ def insert_facts(rows: list[tuple], *, summarise: bool = True) -> None:
     columns = ", ".join(quote(Fact._meta.get_field(name).column) for name in names)
     table = quote(Fact._meta.db_table)
     if connection.vendor == "postgresql":
-        with (
-            connection.connection.cursor() as cursor,
-            cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
+        statement = f"COPY {table} ({columns}) FROM STDIN"
+        if send is not None:
+            send(statement, rows)
+        else:
+            with connection.connection.cursor() as cursor, cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
     else:
         marks = ", ".join(["%s"] * len(names))
         with connection.cursor() as cursor:

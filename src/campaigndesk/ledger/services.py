@@ -6,8 +6,12 @@ import contextlib
 import datetime
 import functools
 import hashlib
+import io
 import operator
-from collections.abc import Iterable, Iterator
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -44,6 +48,7 @@ from .models import (
     Approx,
     EventRecord,
     Evidence,
+    Fact,
     FigureRecord,
     Indicator,
     MaterialRecord,
@@ -133,6 +138,22 @@ def _forbidden(message: str, *, region_path: str = "", what: str = "") -> Forbid
     return error
 
 
+class _Ancestors(AncestorCache):
+    """An ``AncestorCache`` that also remembers its answer for each region: an import
+    asks about the same few regions for every one of its rows."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._answers: dict[tuple, dict[str, str]] = {}
+
+    def codes(self, region: Region) -> dict[str, str]:
+        key = (region.path, region.code, region.level)
+        found = self._answers.get(key)
+        if found is None:
+            found = self._answers[key] = super().codes(region)
+        return dict(found)  # the caller's own copy, as AncestorCache gives
+
+
 class RecordWriter:
     """Validates and prepares records for one actor and one campaign, caching what it looks
     up (units, regions, outlets, indicators, locks) so that an import of many rows costs
@@ -142,12 +163,18 @@ class RecordWriter:
         self.actor = actor
         self.campaign = campaign
         self.indicators = IndicatorCache()
-        self.ancestors = AncestorCache()
+        self.ancestors = _Ancestors()
         self._locks: list[PeriodLock] | None = None
         self._writable_units: dict[int, bool] = {}
-        # While an import runs: the summary areas of the facts written, refreshed once at
-        # its end (see ``deferred_summary``) instead of after every chunk.
-        self._summary_areas: set | None = None
+        # While an import runs: where the facts written lie (their summary.PLACE columns),
+        # refreshed once at its end (see ``deferred_summary``) instead of after every chunk.
+        self._summary_places: set[tuple] | None = None
+        # While an import runs on PostgreSQL: the thread sending its COPY statements, and
+        # ids taken from the record table's sequence ahead (see ``background_copies``).
+        self._copier: _Copier | None = None
+        self._ids: list[int] = []
+        self._ids_block = 0
+        self._ids_coming: Future | None = None
 
     # --- checks ---------------------------------------------------------------------
 
@@ -257,11 +284,10 @@ class RecordWriter:
         cache = record._state.fields_cache
         cache["campaign"] = self.campaign
         state["campaign_id"] = self.campaign.pk
-        for name, value in values.items():
-            attname = fields.references.get(name)
-            if attname is None:
-                state[name] = value
-            else:
+        state.update(values)
+        for name, attname in fields.references.items():
+            if name in values:
+                value = state.pop(name)
                 state[attname] = None if value is None else value.pk
                 cache[name] = value
         return record
@@ -353,15 +379,23 @@ class RecordWriter:
 
     def save_new(self, kind: str, records: list[Record], *, batch=None) -> None:
         """Insert prepared records and their facts (call inside a transaction)."""
+        creator = self.actor if getattr(self.actor, "pk", None) else None
+        creator_id, batch_id = getattr(creator, "pk", None), getattr(batch, "pk", None)
         for record in records:
-            record.created_by = self.actor if getattr(self.actor, "pk", None) else None
-            record.batch = batch
+            # What assigning created_by and batch does, without the descriptors' checks
+            # (the values are the writer's own): an import saves 100,000 records.
+            record.__dict__.update(created_by_id=creator_id, batch_id=batch_id)
+            cache = record._state.fields_cache
+            cache["created_by"], cache["batch"] = creator, batch
         model = RECORD_MODELS[kind]
-        if len(records) == 1:
+        if self._copier is not None and len(records) > 1:
+            self._take_ids(model, records)
+            self._copier.submit(*_copy_statement(model, records))
+        elif len(records) == 1:
             records[0].save()
         else:
             insert_records(model, records)
-        if self._summary_areas is None:
+        if self._summary_places is None:
             replace_facts(
                 kind, records, indicators=self.indicators, ancestors=self.ancestors, new=True
             )
@@ -373,8 +407,12 @@ class RecordWriter:
             for record in records
             for row in fact_rows(kind, record, indicators=self.indicators, ancestors=self.ancestors)
         ]
-        insert_facts(rows, summarise=False)
-        self._summary_areas.update(summary.areas_of_rows(rows, fact_columns()))
+        insert_facts(
+            rows,
+            summarise=False,
+            send=self._copier.submit if self._copier is not None else None,
+        )
+        self._summary_places.update(map(_place_of(), rows))
 
     @contextlib.contextmanager
     def deferred_summary(self) -> Iterator[None]:
@@ -382,12 +420,244 @@ class RecordWriter:
         cells it touched once, when the block ends without an error (an import writes
         chunk after chunk into the same cells: refreshing them after each chunk would read
         the campaign's facts again and again)."""
-        self._summary_areas = set()
+        self._summary_places = set()
         try:
             yield
-            summary.refresh(sorted(self._summary_areas))
+            summary.refresh(sorted(summary.areas_of(self._summary_places)))
         finally:
-            self._summary_areas = None
+            self._summary_places = None
+
+    @contextlib.contextmanager
+    def background_copies(self, kind: str) -> Iterator[None]:
+        """Within this block (on PostgreSQL) ``save_new`` hands the COPY statements of the
+        records and facts to a thread that sends them on the transaction's connection,
+        and goes back to preparing the next records while the server inserts these: the
+        server's work and this process's overlap. Any query made through Django first
+        waits until every COPY handed over has run (so that it sees their rows), and an
+        error of one is raised at the next ``save_new``, query or the block's end. The
+        foreign keys of the records and facts are checked as each COPY ends rather than
+        all at the commit (the same checks, made while this process works on). Elsewhere
+        the block changes nothing."""
+        if connection.vendor != "postgresql":
+            yield
+            return
+        model = RECORD_MODELS[kind]
+        checked = _deferred_foreign_keys([model._meta.db_table, Fact._meta.db_table])
+        names = ", ".join(connection.ops.quote_name(n) for n in checked)
+        if names:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET CONSTRAINTS {names} IMMEDIATE")
+        copier = _Copier()
+        self._copier, self._ids, self._ids_block, self._ids_coming = copier, [], 0, None
+        try:
+            with connection.execute_wrapper(copier.before_query):
+                yield
+                copier.wait()
+        except BaseException:
+            copier.cancel()  # what waits is rolled back anyway
+            raise
+        finally:
+            self._copier, self._ids, self._ids_coming = None, [], None
+            copier.close()
+            # Back as Django made them (checked at the commit) for the rest of the
+            # transaction, unless it failed (then it is rolled back, and with it this).
+            if names and _transaction_usable():
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET CONSTRAINTS {names} DEFERRED")
+
+    @property
+    def copies_in_background(self) -> bool:
+        """Whether ``save_new`` hands its COPY statements to a thread (see
+        ``background_copies``)."""
+        return self._copier is not None
+
+    def _take_ids(self, model, records: list[Record]) -> None:
+        """Give new records ids taken from the table's sequence in growing blocks, each
+        asked for ahead through the COPY thread (so that neither thread waits for the
+        other). Ids left over at the end are skipped, as a rolled-back insert skips them."""
+        assert self._copier is not None
+        table, column = connection.ops.quote_name(model._meta.db_table), model._meta.pk.column
+        while len(self._ids) < len(records):
+            if self._ids_coming is not None:
+                coming, self._ids_coming = self._ids_coming, None
+                self._ids.extend(self._copier.result(coming))
+            else:  # the first block (nothing sent yet), or rows in larger chunks than it
+                self._ids_block = max(1000, len(records))
+                with connection.wrap_database_errors:
+                    raw = connection.connection
+                    self._ids.extend(_sequence_values(raw, table, column, self._ids_block))
+        _give_ids(records, self._ids[: len(records)])
+        del self._ids[: len(records)]
+        if self._ids_coming is None and len(self._ids) < 4000:
+            self._ids_block = min(self._ids_block * 4, 32_000)
+            self._ids_coming = self._copier.call(
+                functools.partial(
+                    _sequence_values, table=table, column=column, count=self._ids_block
+                )
+            )
+
+
+class _Copier:
+    """A thread sending COPY statements one after another on the transaction's own
+    connection (psycopg serialises its use between threads). Rows handed over are
+    gathered per statement and sent ``COPY_ROWS`` at a time: each statement costs a
+    round trip and wake-ups of this thread, so fewer, longer ones keep the server busier."""
+
+    COPY_ROWS = 5000
+
+    def __init__(self) -> None:
+        connection.ensure_connection()
+        self._raw = connection.connection
+        self._gathered: dict[str, list[tuple]] = {}
+        self._sent: dict[str, int] = {}  # statements sent so far, by their text
+        # At most one statement waits while one runs: memory stays flat, and the
+        # importing thread is never far ahead of what the server has inserted.
+        self._queue: queue.Queue = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._cancelled = False
+        self._thread = threading.Thread(target=self._run, name="ledger-copy", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            try:
+                if item is None:
+                    return
+                work, payload = item
+                # After an error the transaction is lost, after a cancel about to be: skip.
+                if self._error is not None or self._cancelled:
+                    if isinstance(payload, Future):
+                        payload.cancel()
+                elif isinstance(payload, Future):
+                    try:
+                        payload.set_result(work(self._raw))
+                    except BaseException as error:
+                        payload.set_exception(error)
+                        raise
+                else:
+                    with self._raw.cursor() as cursor, cursor.copy(work) as copy:
+                        copy.write(payload)
+            except BaseException as error:
+                self._error = error
+            finally:
+                self._queue.task_done()
+
+    def submit(self, statement: str, rows: list[tuple]) -> None:
+        """Hand rows of a COPY statement over (waits while a statement waits to run)."""
+        self._raise()
+        gathered = self._gathered.setdefault(statement, [])
+        gathered.extend(rows)
+        # The first statements are shorter, so that the server starts early.
+        if len(gathered) >= min(self.COPY_ROWS, 1000 << self._sent.get(statement, 0)):
+            self._sent[statement] = self._sent.get(statement, 0) + 1
+            self._send(statement)
+
+    def call(self, work: Callable[[object], object]) -> Future:
+        """Run ``work(connection)`` (a query through the driver) in the thread, after what
+        was handed over before; its result comes in the future."""
+        self._raise()
+        future: Future = Future()
+        self._queue.put((work, future))
+        return future
+
+    def result(self, future: Future):
+        """The result of a ``call``, or the error that kept it from running."""
+        try:
+            with connection.wrap_database_errors:
+                return future.result()
+        except CancelledError:
+            self._raise()
+            raise
+
+    def _send(self, statement: str) -> None:
+        rows = self._gathered.pop(statement, None)
+        if rows:
+            self._queue.put((statement, self._data(rows)))
+
+    def _data(self, rows: list[tuple]) -> bytes:
+        """The COPY data of ``rows``, formatted here (as psycopg formats them). The
+        thread then only sends them: formatting there, it took turns with this thread
+        for the interpreter, and the server waited for its data meanwhile."""
+        from psycopg import Copy
+        from psycopg.copy import FileWriter
+
+        buffer = io.BytesIO()
+        with (
+            self._raw.cursor() as cursor,  # for the adapters: nothing is sent through it
+            Copy(cursor, binary=False, writer=FileWriter(buffer)) as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return buffer.getvalue()
+
+    def wait(self) -> None:
+        """Until every row handed over is inserted; raise the error of a COPY that failed."""
+        for statement in list(self._gathered):
+            self._send(statement)
+        self._queue.join()
+        self._raise()
+
+    def before_query(self, execute, sql, params, many, context):
+        """An execute wrapper: a query made through Django runs after the COPYs."""
+        self.wait()
+        return execute(sql, params, many, context)
+
+    def cancel(self) -> None:
+        """Skip the statements handed over and not started yet."""
+        self._cancelled = True
+        self._gathered.clear()
+
+    def close(self) -> None:
+        """Stop the thread once the statements handed over are done (or skipped)."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            # As Django raises a database error (its own exception, the driver's as cause).
+            with connection.wrap_database_errors:
+                raise self._error
+
+
+def _transaction_usable() -> bool:
+    from psycopg.pq import TransactionStatus
+
+    return connection.connection.info.transaction_status == TransactionStatus.INTRANS
+
+
+def _deferred_foreign_keys(tables: list[str]) -> list[str]:
+    """The names of the foreign keys of ``tables`` checked at the commit (deferrable,
+    initially deferred: all Django makes)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname FROM pg_constraint WHERE contype = 'f' AND condeferrable AND "
+            "condeferred AND conrelid = ANY(%s::regclass[]) ORDER BY conname",
+            [[connection.ops.quote_name(t) for t in tables]],
+        )
+        return [name for (name,) in cursor.fetchall()]
+
+
+def _sequence_values(through, table: str, column: str, count: int) -> list[int]:
+    """``count`` values of the sequence of the column ``table.column`` (the table's name
+    quoted), through ``through``: Django's connection or the driver's (PostgreSQL)."""
+    with through.cursor() as cursor:
+        cursor.execute(
+            # The sequence looked up once, not once a value (OFFSET 0 keeps the planner
+            # from folding the lookup into every row: ten times slower).
+            "SELECT nextval(s.id) FROM (SELECT pg_get_serial_sequence(%s, %s)::regclass "
+            "AS id OFFSET 0) AS s, generate_series(1, %s)",
+            [table, column, count],
+        )
+        return [value for (value,) in cursor.fetchall()]
+
+
+@functools.cache
+def _place_of():
+    """The summary.PLACE columns of a fact row (a tuple of ``fact_columns()``)."""
+    names = fact_columns()
+    return operator.itemgetter(*[names.index(n) for n in summary.PLACE])
 
 
 def insert_records(model, records: list[Record]) -> None:
@@ -400,36 +670,31 @@ def insert_records(model, records: list[Record]) -> None:
     more than reading the file. On PostgreSQL the ids come from the sequence and the rows
     go in by COPY; elsewhere by multi-row INSERT ... RETURNING, in the order of the rows,
     as ``bulk_create`` relies on too."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    stamped = [
-        f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    ]
-    adapt = {
-        f.attname: connection.ops.adapt_datetimefield_value
-        for f in fields
-        if f.get_internal_type() == "DateTimeField"
-    }
-    # One time stamp for the lot (pre_save would take the clock once per field and row).
-    now = timezone.now()
-    for record in records:
-        for stamp in stamped:
-            setattr(record, stamp.attname, now)
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    names = [f.attname for f in fields]
-    values_of = operator.attrgetter(*names)
-    pk = model._meta.pk
     if connection.vendor == "postgresql":
-        _copy_records(model, records, values_of, columns)
+        # A multi-row INSERT with thousands of placeholders is slow to send: COPY.
+        table = connection.ops.quote_name(model._meta.db_table)
+        ids = _sequence_values(connection, table, model._meta.pk.column, len(records))
+        _give_ids(records, ids)
+        statement, rows = _copy_statement(model, records)
+        with connection.connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
         return
-    adapted = [(names.index(name), convert) for name, convert in adapt.items()]
-    size = max(1, min(1000, connection.ops.bulk_batch_size(fields, records)))
+    layout = _layout(model)
+    _stamp(records, layout.stamped)
+    quote = connection.ops.quote_name
+    names = layout.names
+    columns = ", ".join(quote(column) for column in layout.columns)
+    adapt = connection.ops.adapt_datetimefield_value
+    adapted = [(names.index(name), adapt) for name in layout.times]
+    size = max(1, min(1000, connection.ops.bulk_batch_size(list(layout.fields), records)))
+    pk = model._meta.pk
     with connection.cursor() as cursor:
         for start in range(0, len(records), size):
             batch = records[start : start + size]
             params = []
             for record in batch:
-                values = values_of(record)
+                values = layout.values_of(record)
                 if adapted:
                     values = list(values)
                     for index, convert in adapted:
@@ -445,34 +710,68 @@ def insert_records(model, records: list[Record]) -> None:
             ids = [value for (value,) in cursor.fetchall()]
             if len(ids) != len(batch):
                 raise DomainError(_("The database did not return the new ids."))
-            for record, pk_value in zip(batch, ids, strict=True):
-                record.pk = pk_value
-                record._state.adding = False
-                record._state.db = connection.alias
+            _give_ids(batch, ids)
 
 
-def _copy_records(model, records: list[Record], values_of, columns: str) -> None:
-    # PostgreSQL: the ids are taken from the table's sequence first, then the rows go in
-    # by COPY (a multi-row INSERT with thousands of placeholders is slow to send).
-    quote = connection.ops.quote_name
-    table = model._meta.db_table
-    pk = model._meta.pk
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [quote(table), pk.column, len(records)],
-        )
-        ids = [value for (value,) in cursor.fetchall()]
-    with (
-        connection.connection.cursor() as cursor,
-        cursor.copy(f"COPY {quote(table)} ({quote(pk.column)}, {columns}) FROM STDIN") as copy,
-    ):
-        for record, pk_value in zip(records, ids, strict=True):
-            copy.write_row((pk_value, *values_of(record)))
+@dataclass(frozen=True)
+class _Layout:
+    # The fields a record insert writes (all but the id), their columns and attribute
+    # names, a getter of those values from a record, the time stamps set on insert, and
+    # the date-time attributes (which SQLite's driver needs adapted).
+    fields: tuple[models.Field, ...]
+    columns: tuple[str, ...]
+    names: tuple[str, ...]
+    values_of: Callable[[Record], tuple]
+    stamped: tuple[str, ...]
+    times: tuple[str, ...]
+
+
+@functools.cache
+def _layout(model) -> _Layout:
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    names = tuple(f.attname for f in fields)
+    return _Layout(
+        fields=tuple(fields),
+        columns=tuple(f.column for f in fields),
+        names=names,
+        values_of=operator.attrgetter(*names),
+        stamped=tuple(
+            f.attname
+            for f in fields
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        ),
+        times=tuple(f.attname for f in fields if f.get_internal_type() == "DateTimeField"),
+    )
+
+
+def _stamp(records: list[Record], stamped: tuple[str, ...]) -> None:
+    # One time stamp for the lot (pre_save would take the clock once per field and row).
+    now = timezone.now()
+    stamps = dict.fromkeys(stamped, now)
+    for record in records:
+        record.__dict__.update(stamps)
+
+
+def _give_ids(records: list[Record], ids: list[int]) -> None:
+    alias = connection.alias
     for record, pk_value in zip(records, ids, strict=True):
-        record.pk = pk_value
-        record._state.adding = False
-        record._state.db = connection.alias
+        # The ledger's record models inherit no table: the id is one attribute.
+        record.__dict__[record._meta.pk.attname] = pk_value
+        state = record._state
+        state.adding = False
+        state.db = alias
+
+
+def _copy_statement(model, records: list[Record]) -> tuple[str, list[tuple]]:
+    """The COPY statement inserting new, prepared records that have their ids, and its
+    rows (PostgreSQL); sets their time stamps."""
+    layout = _layout(model)
+    _stamp(records, layout.stamped)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(column) for column in (model._meta.pk.column, *layout.columns))
+    values_of = layout.values_of
+    rows = [(record.pk, *values_of(record)) for record in records]
+    return f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN", rows
 
 
 def _local_date(value: datetime.date) -> datetime.date:
@@ -577,7 +876,9 @@ def _clean_text(record: Record, values: dict) -> None:
             continue
         max_length = limits[name]
         value = getattr(record, name)
-        if value is None:
+        if type(value) is str:
+            pass
+        elif value is None:
             value = ""
         elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
             value = str(value)

@@ -400,22 +400,67 @@ class Column:
 
     def reader(self) -> Callable[[object], object]:
         """``read`` for this column with the choice of type made once: an import reads
-        every cell of a column the same way."""
-        if self.type not in (TEXT, REF):
-            return self.read
-        limit, required = self.max_length, self.required
+        every cell of a column the same way (and most cells of a choice column alike)."""
+        kind, limit, required = self.type, self.max_length, self.required
 
-        def read_text(value: object) -> object:
-            text = value.strip() if type(value) is str else cell_text(value)
-            if limit and len(text) > limit:
-                raise CellError(_("Longer than %(limit)s characters.") % {"limit": limit})
-            if not text:
-                if required:
+        if kind in (TEXT, REF):
+
+            def read_text(value: object) -> object:
+                text = value.strip() if type(value) is str else cell_text(value)
+                if limit and len(text) > limit:
+                    raise CellError(_("Longer than %(limit)s characters.") % {"limit": limit})
+                if not text:
+                    if required:
+                        raise CellError(_("This cell must not be blank."))
+                    return None
+                return text
+
+            return read_text
+        if kind == DECIMAL:
+            assert self.digits is not None
+            max_digits, places = self.digits
+            too_large = 10 ** (max_digits - places)
+
+            def read_number(value: object) -> object:
+                if type(value) is int:
+                    # A whole number (what a spreadsheet holds most): only its size to check.
+                    if abs(value) >= too_large:
+                        raise CellError(_("The number %(value)s is too large.") % {"value": value})
+                    return Decimal(value)
+                result = read_decimal(value, max_digits=max_digits, places=places)
+                if result is None and required:
                     raise CellError(_("This cell must not be blank."))
-                return None
-            return text
+                return result
 
-        return read_text
+            return read_number
+        if kind == CHOICE:
+            labels = self.labels or {}
+            codes: dict[str, object] = {}  # text read -> its code
+
+            def read_code(value: object) -> object:
+                if type(value) is str:
+                    code = codes.get(value)
+                    if code is not None:
+                        return code
+                code = read_choice(labels, value)
+                if code is None:
+                    if required:
+                        raise CellError(_("This cell must not be blank."))
+                elif type(value) is str and len(codes) < 1000:
+                    codes[value] = code
+                return code
+
+            return read_code
+        if kind == DATE:
+
+            def read_day(value: object) -> object:
+                result = read_date(value)
+                if result is None and required:
+                    raise CellError(_("This cell must not be blank."))
+                return result
+
+            return read_day
+        return self.read
 
     def cell(self, record: Record) -> object:
         """The value an export writes for ``record``."""

@@ -1,20 +1,46 @@
 """Streaming the rows of an .xlsx worksheet with the values openpyxl's read-only mode gives.
 
-openpyxl opens the workbook (its sheets, shared strings, date styles and epoch, which are
-small and read once); this module reads the worksheet's XML itself, because openpyxl's
-per-cell Python (a dict and a coordinate parse per cell, a list per row) took most of an
-import's time. The XML is fed to lxml's pull parser in blocks and every row is dropped once
-read, so memory stays flat however long the sheet is.
+openpyxl reads the workbook's small parts (its sheets, shared strings, date styles and
+epoch) once; this module reads the worksheet's XML itself, because openpyxl's per-cell
+Python (a dict and a coordinate parse per cell, a list per row) took most of an import's
+time. The XML is fed to lxml's pull parser in blocks and every row is dropped once read,
+so memory stays flat however long the sheet is.
+
+``first_sheet`` opens the workbook without ``load_workbook``: in read-only mode that reads
+every worksheet's XML through once more just to look for a ``<dimension>`` element, which
+files written in streaming mode lack — a whole extra parse of the rows.
 
 The values are those of ``iter_rows(values_only=True)`` after ``reset_dimensions()``:
 numbers as int or float, cells of a date style as datetime (time or timedelta for those
 styles), shared and inline strings, booleans, error codes (``#N/A``) as text, formulas as
 their cached value, blanks as None; a row is as wide as its last cell, and a row missing
 from the XML (a blank row) is not yielded but keeps the numbering right.
+
+``ReaderProcess`` gives the same rows parsed by a separate Python process (``_serve``),
+sent back in pickled frames through a pipe, so that an import parses on one core while it
+checks and writes on another (``rows_with_head_start`` reads the first rows here while
+that process starts up). The pipe's capacity bounds how far the reader runs ahead, so
+memory stays flat there too.
 """
 
-from collections.abc import Iterator
-from typing import IO
+import contextlib
+import datetime
+import io
+import logging
+import os
+import pickle
+import select
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, BinaryIO
 
 from lxml import etree
 from openpyxl.cell.text import Text
@@ -32,9 +58,83 @@ DIGITS = "0123456789"
 # Dates repeat in a sheet (one per day of a campaign): each serial is converted once.
 DATE_CACHE_LIMIT = 20_000
 
+log = logging.getLogger(__name__)
+
 
 class SheetError(ValueError):
     """The worksheet's XML cannot be read (malformed, or a cell that is not what it says)."""
+
+
+class ReaderFailed(SheetError):
+    """The reading process stopped without finishing (it crashed, was killed, or sent
+    nothing for ``STALL_SECONDS``)."""
+
+
+@dataclass
+class Sheet:
+    """What reading one worksheet's rows needs, from its open workbook."""
+
+    archive: zipfile.ZipFile
+    path: str  # the part name of the worksheet's XML in the archive
+    title: str
+    shared: Sequence[str]
+    date_styles: frozenset[int]
+    timedelta_styles: frozenset[int]
+    epoch: datetime.datetime
+
+    @property
+    def xml_size(self) -> int:
+        """The size of the worksheet's XML, uncompressed, in bytes."""
+        return self.archive.getinfo(self.path).file_size
+
+
+def first_sheet(handle: BinaryIO | str | os.PathLike) -> Sheet | None:
+    """The first worksheet of an .xlsx workbook (None when it has none), read as
+    ``load_workbook(read_only=True, data_only=True)`` reads it but for the pass over the
+    rows; close ``sheet.archive`` when done. Raises what openpyxl raises for a broken
+    workbook."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    reader = ExcelReader(handle, read_only=True, data_only=True)
+    try:
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        # The sheets ``workbook.worksheets`` lists: not chart sheets, not dangling ones.
+        for sheet, rel in reader.parser.find_sheets():
+            if rel.target not in reader.valid_files or "chartsheet" in rel.Type:
+                continue
+            return Sheet(
+                archive=reader.archive,
+                path=str(rel.target).lstrip("/"),
+                title=sheet.name,
+                shared=reader.shared_strings,
+                date_styles=frozenset(reader.wb._date_formats),
+                timedelta_styles=frozenset(reader.wb._timedelta_formats),
+                epoch=reader.wb.epoch,
+            )
+    except BaseException:
+        reader.archive.close()
+        raise
+    reader.archive.close()
+    return None
+
+
+def sheet_of(workbook, sheet) -> Sheet:
+    """The ``Sheet`` of a worksheet of a workbook openpyxl opened read-only."""
+    # openpyxl 3.1 keeps the sheet's part name here; if a later version drops it the
+    # reader tests fail rather than reading the wrong part.
+    return Sheet(
+        archive=workbook._archive,
+        path=str(sheet._worksheet_path).lstrip("/"),
+        title=sheet.title,
+        shared=sheet._shared_strings,
+        date_styles=frozenset(workbook._date_formats),
+        timedelta_styles=frozenset(workbook._timedelta_formats),
+        epoch=workbook.epoch,
+    )
 
 
 def _number(text: str) -> int | float:
@@ -55,21 +155,19 @@ def _row_number(text: str) -> int:
 
 
 class SheetRows:
-    """The rows of one worksheet of an open read-only workbook, as (row number, values)."""
+    """The rows of one worksheet, as (row number, values)."""
 
-    def __init__(self, workbook, sheet):
-        self.workbook = workbook
+    def __init__(self, sheet: Sheet):
         self.sheet = sheet
-        self.shared = sheet._shared_strings
-        self.date_styles = frozenset(workbook._date_formats)
-        self.timedelta_styles = frozenset(workbook._timedelta_formats)
-        self.epoch = workbook.epoch
+        self.shared = sheet.shared
+        self.date_styles = sheet.date_styles
+        self.timedelta_styles = sheet.timedelta_styles
+        self.epoch = sheet.epoch
         self._columns: dict[str, int] = {}
         self._dates: dict[tuple[int | float, object], object] = {}
 
     def __iter__(self) -> Iterator[tuple[int, tuple]]:
-        # The part name openpyxl keeps for the sheet (also used for the merged-cell scan).
-        with self.workbook._archive.open(str(self.sheet._worksheet_path).lstrip("/")) as source:
+        with self.sheet.archive.open(self.sheet.path) as source:
             yield from self._parse(source)
 
     def _parse(self, source: IO[bytes]) -> Iterator[tuple[int, tuple]]:
@@ -197,5 +295,227 @@ class SheetRows:
 
 
 def sheet_rows(workbook, sheet) -> Iterator[tuple[int, tuple]]:
-    """(row number as Excel shows it, values) for every row present in ``sheet``'s XML."""
-    return iter(SheetRows(workbook, sheet))
+    """(row number as Excel shows it, values) for every row present in ``sheet``'s XML
+    (a worksheet of a workbook openpyxl opened read-only)."""
+    return iter(SheetRows(sheet_of(workbook, sheet)))
+
+
+# --- reading in another process ---------------------------------------------------------
+
+FRAME_ROWS = 500  # rows per frame sent through the pipe
+PIPE_BYTES = 1 << 20  # the pipe's capacity asked for (Linux): how far the reader runs ahead
+# A reader that sends nothing for this long is taken for hung: it is killed and reported.
+STALL_SECONDS = 300.0
+_HEAD = struct.Struct(">I")
+# The reading process's program. openpyxl imports numpy when it can, for writing numpy
+# numbers to cells; reading needs none of it, and the import is a third of the start.
+_SERVE = (
+    "import sys; sys.modules.setdefault('numpy', None); "
+    "from campaigndesk.ledger.io.xlsx import _serve; _serve(sys.argv[1])"
+)
+_CELL_TYPES = {"datetime", "date", "time", "timedelta", "timezone"}
+
+
+def process_available() -> bool:
+    """Whether this process can start a Python interpreter for the reader (not when
+    embedded, as under uWSGI, where ``sys.executable`` is not Python)."""
+    name = os.path.basename(sys.executable or "").lower()
+    return name.startswith(("python", "pypy"))
+
+
+class _Frame(pickle.Unpickler):
+    """Unpickles a frame of rows: plain values and the datetime types, nothing else."""
+
+    def find_class(self, module: str, name: str):
+        if module == "datetime" and name in _CELL_TYPES:
+            return getattr(datetime, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not a cell value")
+
+
+class ReaderProcess:
+    """Another Python process parsing the first worksheet of the workbook ``source`` (a
+    path, or a binary stream at its start, copied to the process), started at once.
+    Iterating gives the rows ``SheetRows`` gives; it raises SheetError for a sheet that
+    cannot be read and ReaderFailed when the process stops without finishing. ``close``
+    (or leaving the ``with`` block) kills the process if it still runs."""
+
+    def __init__(self, source: str | os.PathLike | BinaryIO):
+        self._copy: str | None = None
+        if isinstance(source, (str, os.PathLike)):
+            path = str(Path(source).resolve())
+        else:
+            # A stream (an upload): copied to a file of its own for the process to open,
+            # not fed through a pipe it would only read once started up, while this
+            # process waited (and the stream is read here meanwhile).
+            with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as copy:
+                self._copy = path = copy.name
+                shutil.copyfileobj(source, copy, 1 << 20)
+        # The package as this process found it, whether installed or run from the source.
+        src = str(Path(__file__).resolve().parents[3])
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [src, env.get("PYTHONPATH")]))
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+        self._finished = False
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", _SERVE, path],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=self._errors,
+                env=env,
+            )
+        except BaseException:
+            self._errors.close()
+            self._remove_copy()
+            raise
+        assert self.process.stdout is not None
+        _widen(self.process.stdout.fileno())
+
+    def __iter__(self) -> Iterator[tuple[int, tuple]]:
+        assert self.process.stdout is not None
+        pipe = _Pipe(self.process.stdout.fileno())
+        while True:
+            head = pipe.read(_HEAD.size)
+            size = _HEAD.unpack(head)[0] if len(head) == _HEAD.size else 0
+            data = pipe.read(size) if size else b""
+            if not size or len(data) != size:
+                raise self._failed(stalled=pipe.stalled)
+            kind, payload = _Frame(io.BytesIO(data)).load()
+            if kind == "rows":
+                yield from payload
+                continue
+            self._finished = True  # it said all it had to say: let it exit by itself
+            if kind == "error":
+                raise SheetError(payload)
+            return
+
+    def ready(self) -> bool:
+        """Whether the process has sent something (rows, or its end) not read yet."""
+        assert self.process.stdout is not None
+        return bool(select.select([self.process.stdout.fileno()], [], [], 0)[0])
+
+    def close(self) -> None:
+        process = self.process
+        if self._finished:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=10)
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
+        self._errors.close()
+        self._remove_copy()
+
+    def _remove_copy(self) -> None:
+        if self._copy is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self._copy)
+            self._copy = None
+
+    def __enter__(self) -> "ReaderProcess":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def _failed(self, *, stalled: bool) -> ReaderFailed:
+        if stalled:
+            self.process.kill()
+        code = self.process.wait()
+        self._errors.seek(0)
+        said = self._errors.read().decode("utf-8", "replace").strip()
+        last = said.splitlines()[-1] if said else ""
+        if said:
+            log.error("The .xlsx reading process stopped (exit code %s):\n%s", code, said)
+        if stalled:
+            return ReaderFailed(f"the reading process sent nothing for {STALL_SECONDS:.0f} s")
+        return ReaderFailed(
+            f"the reading process stopped (exit code {code})" + (f": {last}" if last else "")
+        )
+
+
+def rows_with_head_start(
+    sheet: Sheet, reader: ReaderProcess, *, most: int
+) -> Iterator[tuple[int, tuple]]:
+    """The rows of ``sheet``: read here (``most`` rows at most) until ``reader``, a
+    process reading the same sheet, has rows to give; then from it, past the rows read
+    here. The first rows are thus checked and written while the process starts up."""
+    last = 0
+    if most > 0:
+        for count, (number, values) in enumerate(SheetRows(sheet), start=1):
+            yield number, values
+            last = number
+            if count >= most or reader.ready():
+                break
+        else:
+            return
+    for number, values in reader:
+        if number > last:
+            yield number, values
+
+
+def _widen(fd: int) -> None:
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)  # type: ignore[attr-defined]
+    except (ImportError, AttributeError, OSError):
+        pass  # not Linux, or above the system's limit: the default capacity will do
+
+
+class _Pipe:
+    """Reads exactly n bytes from a pipe, or fewer when it ends or stalls."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self.stalled = False
+
+    def read(self, size: int) -> bytes:
+        parts: list[bytes] = []
+        wanted = size
+        deadline = time.monotonic() + STALL_SECONDS
+        while wanted:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.fd], [], [], left)[0]:
+                self.stalled = True
+                break
+            part = os.read(self.fd, min(wanted, 1 << 20))
+            if not part:
+                break
+            parts.append(part)
+            wanted -= len(part)
+        return b"".join(parts)
+
+
+def _serve(path: str) -> None:
+    """The reading process: the rows of the first worksheet of the workbook at ``path``
+    as frames on stdout: ("rows", [...]) until ("end", None), or ("error", message) for
+    a sheet that cannot be read."""
+    out = sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing else may write between the frames
+
+    def send(message: tuple) -> None:
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        out.write(_HEAD.pack(len(data)))
+        out.write(data)
+
+    with open(path, "rb") as handle:
+        sheet = first_sheet(handle)
+        if sheet is None:
+            send(("error", "the workbook has no worksheet"))
+        else:
+            try:
+                chunk: list[tuple[int, tuple]] = []
+                for row in SheetRows(sheet):
+                    chunk.append(row)
+                    if len(chunk) >= FRAME_ROWS:
+                        send(("rows", chunk))
+                        chunk = []
+                send(("rows", chunk))
+                send(("end", None))
+            except SheetError as error:
+                send(("error", str(error)))
+            finally:
+                sheet.archive.close()
+    out.flush()
