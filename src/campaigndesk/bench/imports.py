@@ -7,7 +7,8 @@
 - memory: the Python heap's peak (tracemalloc) importing 10,000 and 100,000 rows; the
   growth between them, goal < 20 MB.
 
-Each import is undone afterwards, so the figures do not depend on what ran before.
+Each import is undone afterwards and the tables vacuumed before each measurement
+(``settle``), so the figures do not depend on what ran before.
 """
 
 import datetime
@@ -18,7 +19,7 @@ import tracemalloc
 from decimal import Decimal
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from campaigndesk.accounts.scoping import SYSTEM
 from campaigndesk.campaigns.models import Campaign
@@ -33,7 +34,14 @@ from campaigndesk.ledger.facts import (
 )
 from campaigndesk.ledger.io.columns import columns_for
 from campaigndesk.ledger.io.imports import import_batch_undo, ledger_import
-from campaigndesk.ledger.models import MaterialRecord
+from campaigndesk.ledger.models import (
+    Fact,
+    FactFirstSeen,
+    FactMemberCount,
+    FactPresence,
+    FactSummary,
+    MaterialRecord,
+)
 from campaigndesk.regions.models import Region, RegionLevel, Unit, UnitKind
 from campaigndesk.regions.paths import child_path
 
@@ -137,7 +145,20 @@ def write_xlsx(path: Path, count: int, units: list[Unit]) -> None:
     workbook.save(path)
 
 
+def settle() -> None:
+    """Vacuum what the previous measurement left dead (an undone import, a rolled-back
+    insert), so that each one starts from the same tables whether or not autovacuum has
+    come by (PostgreSQL; SQLite reuses its free pages)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    models = (MaterialRecord, Fact, FactSummary, FactPresence, FactFirstSeen, FactMemberCount)
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
 def timed_import(campaign: Campaign, path: Path) -> tuple[float, int]:
+    settle()
     start = time.perf_counter()
     result = ledger_import(actor=SYSTEM, campaign=campaign, record_kind="material", source=path)
     elapsed = time.perf_counter() - start
@@ -168,6 +189,7 @@ def bare_insert(campaign: Campaign, count: int, units: list[Unit], *, facts: boo
         )
     caches = (IndicatorCache(), AncestorCache())
     areas: set = set()
+    settle()
     start = time.perf_counter()
     with transaction.atomic():
         for index in range(0, len(built), 1000):
