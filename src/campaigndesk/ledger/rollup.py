@@ -443,17 +443,23 @@ class _SummarySource:
             for c in columns
         ]
 
+    def _cells(self, indicators: list[Indicator], columns: list[str], figures: str) -> str:
+        """The summary's cells of ``indicators`` in range: their indicator, ``columns`` and
+        ``figures``."""
+        select = "".join(f", {c}" for c in self._select(columns))
+        return (
+            f"SELECT indicator_id{select}, {figures} FROM {_table(FactSummary)} "
+            f"WHERE {self.cells.sql} AND indicator_id IN ({_ids(i.pk for i in indicators)})"
+        )
+
     def sums(self, indicators: list[Indicator], columns: list[str]) -> list["_Part"]:
         if not indicators:
             return []
         keys = "".join(f", {c}" for c in columns)
-        select = "".join(f", {c}" for c in self._select(columns))
+        cells = self._cells(indicators, columns, "total, approx_rank, parts")
         statement = (
-            f"SELECT indicator_id{keys}, SUM(total), MAX(approx_rank), SUM(parts) FROM "
-            f"(SELECT indicator_id{select}, total, approx_rank, parts "
-            f"FROM {_table(FactSummary)} WHERE {self.cells.sql} "
-            f"AND indicator_id IN ({_ids(i.pk for i in indicators)})) c "
-            f"GROUP BY indicator_id{keys}"
+            f"SELECT indicator_id{keys}, SUM(total), MAX(approx_rank), SUM(parts) "
+            f"FROM ({cells}) c GROUP BY indicator_id{keys}"
         )
         parts = _parts_of_rows(_fetch(statement, self.cells.params), columns)
         if self.edge is not None:
@@ -464,16 +470,18 @@ class _SummarySource:
         if not indicators:
             return []
         keys = "".join(f", {c}" for c in columns)
-        select = "".join(f", {c}" for c in self._select(columns))
+        cells = self._cells(
+            indicators,
+            columns,
+            "total, approx_rank, parts, latest_date, latest_depth, latest_record",
+        )
         # Each cell holds its bucket's winner; the winner of a group wins over them.
         statement = (
             f"SELECT indicator_id{keys}, total, approx_rank, snapshots, latest_date, "
             f"latest_depth, latest_record FROM (SELECT c.*, ROW_NUMBER() OVER (PARTITION BY "
             f"indicator_id{keys} ORDER BY latest_date DESC, latest_depth, latest_record DESC) "
-            f"AS place, SUM(parts) OVER (PARTITION BY indicator_id{keys}) AS snapshots FROM "
-            f"(SELECT indicator_id{select}, total, approx_rank, parts, latest_date, "
-            f"latest_depth, latest_record FROM {_table(FactSummary)} WHERE {self.cells.sql} "
-            f"AND indicator_id IN ({_ids(i.pk for i in indicators)})) c) w WHERE place = 1"
+            f"AS place, SUM(parts) OVER (PARTITION BY indicator_id{keys}) AS snapshots "
+            f"FROM ({cells}) c) w WHERE place = 1"
         )
         width = len(columns)
         period = columns.index("period") if "period" in columns else None
