@@ -48,12 +48,21 @@ class IndicatorCache:
 
 
 class AncestorCache:
-    """The county, township and village codes above (or at) a region, by path."""
+    """The county, township and village codes above (or at) a region, by path; each
+    region's answer is remembered (an import asks about the same few regions for every
+    one of its rows)."""
 
     def __init__(self) -> None:
         self._levels: dict[str, int] = {}
+        self._answers: dict[str, dict[str, str]] = {}
 
     def codes(self, region: Region) -> dict[str, str]:
+        found = self._answers.get(region.path)
+        if found is None:
+            found = self._answers[region.path] = self._codes(region)
+        return dict(found)  # the caller's own copy
+
+    def _codes(self, region: Region) -> dict[str, str]:
         path_codes = codes_of(region.path)
         missing = [c for c in path_codes if c not in self._levels]
         if missing:

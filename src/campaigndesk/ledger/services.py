@@ -138,22 +138,6 @@ def _forbidden(message: str, *, region_path: str = "", what: str = "") -> Forbid
     return error
 
 
-class _Ancestors(AncestorCache):
-    """An ``AncestorCache`` that also remembers its answer for each region: an import
-    asks about the same few regions for every one of its rows."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._answers: dict[tuple, dict[str, str]] = {}
-
-    def codes(self, region: Region) -> dict[str, str]:
-        key = (region.path, region.code, region.level)
-        found = self._answers.get(key)
-        if found is None:
-            found = self._answers[key] = super().codes(region)
-        return dict(found)  # the caller's own copy, as AncestorCache gives
-
-
 class RecordWriter:
     """Validates and prepares records for one actor and one campaign, caching what it looks
     up (units, regions, outlets, indicators, locks) so that an import of many rows costs
@@ -163,7 +147,7 @@ class RecordWriter:
         self.actor = actor
         self.campaign = campaign
         self.indicators = IndicatorCache()
-        self.ancestors = _Ancestors()
+        self.ancestors = AncestorCache()
         self._locks: list[PeriodLock] | None = None
         self._writable_units: dict[int, bool] = {}
         # While an import runs: where the facts written lie (their summary.PLACE columns),
@@ -656,8 +640,7 @@ def _sequence_values(through, table: str, column: str, count: int) -> list[int]:
 @functools.cache
 def _place_of():
     """The summary.PLACE columns of a fact row (a tuple of ``fact_columns()``)."""
-    names = fact_columns()
-    return operator.itemgetter(*[names.index(n) for n in summary.PLACE])
+    return summary.place_of(fact_columns())
 
 
 def insert_records(model, records: list[Record]) -> None:

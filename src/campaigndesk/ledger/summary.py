@@ -33,6 +33,7 @@ maximum or a winner, so both recompute.
 import contextlib
 import contextvars
 import datetime
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
@@ -178,10 +179,15 @@ def areas_of(cells: Iterable[tuple]) -> list[Area]:
     return areas
 
 
+def place_of(names: tuple[str, ...]):
+    """A getter of the PLACE columns of a fact row given as a tuple of the columns
+    ``names``."""
+    return operator.itemgetter(*[names.index(n) for n in PLACE])
+
+
 def areas_of_rows(rows: list[tuple], names: tuple[str, ...]) -> list[Area]:
     """The areas of fact rows given as tuples of the columns ``names``."""
-    at = [names.index(n) for n in PLACE]
-    return areas_of(tuple(row[i] for i in at) for row in rows)
+    return areas_of(map(place_of(names), rows))
 
 
 def refresh_for_rows(rows: list[tuple], names: tuple[str, ...]) -> None:
