@@ -51,13 +51,23 @@ def screenshot(page, name: str, *, full_page: bool = True) -> Path:
     return path
 
 
+def press(page, target) -> None:
+    """Click what loads another page (a form's button, a link) and wait for that page.
+
+    A bare click returns before the answer arrives, and ``wait_for_load_state`` right
+    after it sees the old page already loaded: either would let a test read the page it
+    just left.
+    """
+    with page.expect_navigation():
+        target.click()
+
+
 def log_in(page, live_server, username: str, password: str = TEST_PASSWORD) -> None:
     """Log in through the login form, as a person does."""
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label(re.compile("用户名|Username|用戶名")).fill(username)
     page.get_by_label(re.compile("密码|Password|密碼")).fill(password)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    press(page, page.locator("main form button[type=submit]"))
     assert "/accounts/login/" not in page.url, f"{username} could not log in"
 
 

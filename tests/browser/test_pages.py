@@ -9,7 +9,15 @@ import pytest
 from campaigndesk.ledger.models import EventRecord
 
 from ..web.seed import seed
-from .helpers import BROWSER, axe_violations, launch, log_in, missing_browser_message, screenshot
+from .helpers import (
+    BROWSER,
+    axe_violations,
+    launch,
+    log_in,
+    missing_browser_message,
+    press,
+    screenshot,
+)
 
 pytestmark = BROWSER
 
@@ -28,12 +36,15 @@ def test_each_role_logs_in_and_sees_the_dashboard(page, live_server, world):
 
 
 def test_wrong_password_stays_on_the_login_page(page, live_server, world):
+    from playwright.sync_api import expect
+
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", "office")
     page.fill("#id_password", "wrong-password")
-    page.locator("main form button[type=submit]").click()
+    press(page, page.locator("main form button[type=submit]"))
     assert "/accounts/login/" in page.url
-    assert page.locator(".errorlist, .errornote, ul.errorlist").count() >= 1
+    expect(page.locator("[role=alert] ul.errorlist")).to_have_count(1)
+    assert page.locator(".who").count() == 0
 
 
 BAD_CSV = (
@@ -85,8 +96,7 @@ def test_switch_language_per_user(browser, page, live_server, world):
     assert page.locator(".brand").inner_text() == "宣传工作台"
     assert page.locator('li[data-indicator="leaflets"] data').inner_text() == "17.6万余张"
     page.select_option("#id_header_language", "en")
-    page.locator(".tools form.inline button[type=submit]").first.click()
-    page.wait_for_load_state()
+    press(page, page.locator(".tools form.inline button[type=submit]").first)
     assert page.get_attribute("html", "lang") == "en"
     assert page.locator(".brand").inner_text() == "Campaign Desk"
     assert page.locator('li[data-indicator="leaflets"] data').inner_text() == "176,128余张"
@@ -99,8 +109,7 @@ def test_switch_language_per_user(browser, page, live_server, world):
         second.goto(f"{live_server.url}/dashboard/")
         assert second.get_attribute("html", "lang") == "en"
         second.select_option("#id_header_language", "zh-hant")
-        second.locator(".tools form.inline button[type=submit]").first.click()
-        second.wait_for_load_state()
+        press(second, second.locator(".tools form.inline button[type=submit]").first)
         assert second.locator(".brand").inner_text() == "宣傳工作臺"
     finally:
         other.close()

@@ -23,7 +23,7 @@ from campaigndesk.reporting.models import InfoItem, ItemState
 
 from ..factories import OutletFactory
 from ..reporting.factories import AssessmentRulesFactory, local, png_bytes
-from .helpers import BROWSER, DESK, PHONE, axe_violations, log_in, screenshot
+from .helpers import BROWSER, DESK, PHONE, axe_violations, log_in, press, screenshot
 
 pytestmark = BROWSER
 
@@ -70,12 +70,6 @@ def saved(page, name: str) -> None:
     critical violation)."""
     screenshot(page, name)
     assert axe_violations(page) == [], name
-
-
-def press(page, target) -> None:
-    """Click what loads another page (a form's button, a link) and wait for that page."""
-    with page.expect_navigation():
-        target.click()
 
 
 def state_of(page) -> str:
