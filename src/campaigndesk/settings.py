@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "campaigndesk.accounts.middleware.ForcePasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.FILES for a multipart PATCH (an export template's new workbook).
+    "ninja.compatibility.files.fix_request_files_middleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes must be last so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",

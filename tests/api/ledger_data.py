@@ -155,3 +155,54 @@ def collection_task(world):
     )
     (round_,) = collection.rounds_ensure(task=task, until=D(2024, 11, 20))
     return task, round_
+
+
+def report_workbook(*, with_towns: bool = True) -> bytes:
+    """A superior's .xlsx form: totals on 报表 (C3 lectures, C4 participants, C5 banners)
+    and, unless left out, a 分镇 sheet for one township's figure."""
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "报表"
+    sheet["A1"] = "宣传工作进度表"
+    sheet["A3"], sheet["A4"], sheet["A5"] = "宣讲场次", "参与人次", "横幅"
+    sheet["C6"] = "=C3+C5"
+    if with_towns:
+        workbook.create_sheet("分镇")["A2"] = "鹿城镇宣讲"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# Cells of ``report_workbook``, as an API client sends them.
+REPORT_MAPPING = [
+    {"cell": "C3", "indicator": "lectures"},
+    {"cell": "报表!C4", "indicator": "event_participants"},
+    {"cell": "C5", "indicator": "banners", "filters": {"kind": "material:横幅"}},
+    {"cell": "分镇!B2", "indicator": "lectures", "group": {"township": "532301001"}},
+]
+
+
+def xlsx_upload(data: bytes | None = None, name: str = "州报表.xlsx") -> SimpleUploadedFile:
+    return SimpleUploadedFile(
+        name,
+        report_workbook() if data is None else data,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def export_template(world, *, campaign=None):
+    """The office's template for the world's campaign (``REPORT_MAPPING``)."""
+    from campaigndesk.ledger.io.mapping import export_template_create
+
+    return export_template_create(
+        actor=SYSTEM,
+        name="州宣传进度表",
+        data=report_workbook(),
+        filename="州报表.xlsx",
+        mapping=REPORT_MAPPING,
+        campaign=campaign or world.campaign,
+    )

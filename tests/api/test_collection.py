@@ -206,3 +206,27 @@ def test_submission_errors_name_the_field(login, world):
     assert editor.status_code == 403
     assert not Submission.objects.exists()
     assert not FigureRecord.objects.exists()
+
+
+def test_delete_a_task_nobody_answered_and_refuse_an_answered_one(login, world):
+    answered, round_ = data.collection_task(world)
+    unanswered, _round = data.collection_task(world)
+    submitted = login("reporter").post(
+        f"{API}/rounds/{round_.pk}/submissions",
+        {"unit_id": world.township_unit.pk, "values": {"lectures": {"value": "2"}}},
+        content_type=JSON,
+    )
+    assert submitted.status_code == 201, submitted.content
+    refused = login("office").delete(f"{API}/tasks/{answered.pk}")
+    assert refused.status_code == 400
+    assert "close it instead" in refused.json()["detail"]
+    assert CollectionTask.objects.filter(pk=answered.pk).exists()
+
+    assert login("reporter").delete(f"{API}/tasks/{unanswered.pk}").status_code == 403
+    assert login("other_office").delete(f"{API}/tasks/{unanswered.pk}").status_code == 404
+    assert CollectionTask.objects.filter(pk=unanswered.pk).exists()
+    deleted = login("office").delete(f"{API}/tasks/{unanswered.pk}")
+    assert deleted.status_code == 204, deleted.content
+    assert not CollectionTask.objects.filter(pk=unanswered.pk).exists()
+    assert AuditEntry.objects.filter(action="collection.task.deleted").count() == 1
+    assert login("office").get(f"{API}/tasks/{unanswered.pk}").status_code == 404

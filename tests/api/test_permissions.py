@@ -4,8 +4,11 @@ A row per (operation, role). The last test reads the API's OpenAPI schema and fa
 operation has no rows, so a new endpoint cannot slip in untested.
 """
 
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from campaigndesk.api.api import api
 
@@ -49,6 +52,8 @@ MULTIPART = {
     ("POST", "/campaigns/{campaign_id}/schedule/import"),
     *(("POST", f"/{plural}/{{record_id}}/evidence") for plural in data.PLURALS),
     ("POST", "/campaigns/{campaign_id}/imports/{kind}"),
+    ("POST", "/campaigns/{campaign_id}/export-templates"),
+    ("PATCH", "/export-templates/{template_id}"),
     ("POST", "/extract"),
     ("POST", "/campaigns/{campaign_id}/reports"),
     *reporting_requests.MULTIPART,
@@ -221,6 +226,34 @@ REQUESTS = {
         None,
     ),
     ("GET", "/import-templates/{kind}"): lambda w: ("/import-templates/events?format=csv", None),
+    ("GET", "/campaigns/{campaign_id}/export-templates"): lambda w: (
+        f"/campaigns/{w.campaign.pk}/export-templates" if data.export_template(w) else "",
+        None,
+    ),
+    ("POST", "/campaigns/{campaign_id}/export-templates"): lambda w: (
+        f"/campaigns/{w.campaign.pk}/export-templates",
+        {
+            "name": "州宣传进度表",
+            "file": data.xlsx_upload(),
+            "mapping": json.dumps(data.REPORT_MAPPING, ensure_ascii=False),
+        },
+    ),
+    ("GET", "/export-templates/{template_id}"): lambda w: (
+        f"/export-templates/{data.export_template(w).pk}",
+        None,
+    ),
+    ("PATCH", "/export-templates/{template_id}"): lambda w: (
+        f"/export-templates/{data.export_template(w).pk}",
+        {"name": "改过的名称"},
+    ),
+    ("DELETE", "/export-templates/{template_id}"): lambda w: (
+        f"/export-templates/{data.export_template(w).pk}",
+        None,
+    ),
+    ("GET", "/export-templates/{template_id}/fill"): lambda w: (
+        f"/export-templates/{data.export_template(w).pk}/fill?as_of=2024-02-29",
+        None,
+    ),
     ("GET", "/campaigns/{campaign_id}/tasks"): lambda w: (
         f"/campaigns/{w.campaign.pk}/tasks",
         None,
@@ -241,6 +274,7 @@ REQUESTS = {
         f"/tasks/{data.collection_task(w)[0].pk}",
         {"title": "改过的标题"},
     ),
+    ("DELETE", "/tasks/{task_id}"): lambda w: (f"/tasks/{data.collection_task(w)[0].pk}", None),
     ("GET", "/rounds/{round_id}"): lambda w: (f"/rounds/{data.collection_task(w)[1].pk}", None),
     ("POST", "/rounds/{round_id}/submissions"): lambda w: (
         f"/rounds/{data.collection_task(w)[1].pk}/submissions",
@@ -371,6 +405,26 @@ MATRIX = {
         403, admin=200, office=200, other_office=404, other_reporter=404
     ),
     ("GET", "/import-templates/{kind}"): expect(200),
+    # Export templates belong to the campaign's region: its office keeps them, its readers
+    # see and fill them (a reporter sees none of the office's, an empty list).
+    ("GET", "/campaigns/{campaign_id}/export-templates"): expect(
+        200, other_office=404, other_reporter=404
+    ),
+    ("POST", "/campaigns/{campaign_id}/export-templates"): expect(
+        403, admin=201, office=201, other_office=404, other_reporter=404
+    ),
+    ("GET", "/export-templates/{template_id}"): expect(
+        200, reporter=404, other_office=404, other_reporter=404
+    ),
+    ("PATCH", "/export-templates/{template_id}"): expect(
+        403, admin=200, office=200, reporter=404, other_office=404, other_reporter=404
+    ),
+    ("DELETE", "/export-templates/{template_id}"): expect(
+        403, admin=204, office=204, reporter=404, other_office=404, other_reporter=404
+    ),
+    ("GET", "/export-templates/{template_id}/fill"): expect(
+        200, reporter=404, other_office=404, other_reporter=404
+    ),
     # Collection tasks: the office sends and follows them (its region's readers see every
     # answer); the units they name (the reporter's) see them and fill them in.
     ("GET", "/campaigns/{campaign_id}/tasks"): expect(200, other_office=404, other_reporter=404),
@@ -380,6 +434,10 @@ MATRIX = {
     ("GET", "/tasks/{task_id}"): expect(200, reporter=403, other_office=404, other_reporter=404),
     ("PATCH", "/tasks/{task_id}"): expect(
         403, admin=200, office=200, other_office=404, other_reporter=404
+    ),
+    # A task nobody has answered yet can be deleted (by the office over it).
+    ("DELETE", "/tasks/{task_id}"): expect(
+        403, admin=204, office=204, other_office=404, other_reporter=404
     ),
     ("GET", "/rounds/{round_id}"): expect(200, reporter=403, other_office=404, other_reporter=404),
     ("POST", "/rounds/{round_id}/submissions"): expect(
@@ -555,9 +613,14 @@ def test_permission_matrix(login, world, method, template, role, expected):
     client = login(role)
     if method == "GET":
         response = client.get(PREFIX + path)
-    elif (method, template) in MULTIPART:
-        assert method == "POST", "the test client sends multipart forms by POST only"
+    elif (method, template) in MULTIPART and method == "POST":
         response = client.post(PREFIX + path, body)
+    elif (method, template) in MULTIPART:
+        # The test client encodes multipart for POST only.
+        send = getattr(client, method.lower())
+        response = send(
+            PREFIX + path, encode_multipart(BOUNDARY, body), content_type=MULTIPART_CONTENT
+        )
     else:
         send = getattr(client, method.lower())
         response = send(PREFIX + path, body, content_type="application/json")

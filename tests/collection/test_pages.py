@@ -253,3 +253,32 @@ def test_office_edits_the_units(world, collection):
     task = CollectionTask.objects.get()
     assert task.title == "改名后的调度"
     assert list(task.units.all()) == [collection.unit_a]
+
+
+def test_office_deletes_a_task_nobody_answered(world, collection):
+    client = browser(world.office)
+    page = client.get(f"/collection/tasks/{collection.task.pk}/").content.decode()
+    assert "Delete the task" in page
+    url = f"/collection/tasks/{collection.task.pk}/delete/"
+    assert client.get(url).status_code == 405
+    assert browser(collection.reporter_a).post(url).status_code == 403
+    response = client.post(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"/collection/campaigns/{world.campaign.pk}/tasks/"
+    assert not CollectionTask.objects.exists()
+
+
+def test_an_answered_task_offers_no_delete_and_refuses_one(world, collection):
+    services.submission_submit(
+        actor=collection.reporter_a,
+        round=collection.round,
+        unit=collection.unit_a,
+        values={"lectures": ("3", "")},
+        now=at(21, 9),
+    )
+    client = browser(world.office)
+    page = client.get(f"/collection/tasks/{collection.task.pk}/").content.decode()
+    assert "Delete the task" not in page
+    response = client.post(f"/collection/tasks/{collection.task.pk}/delete/", follow=True)
+    assert "close it instead" in response.content.decode()
+    assert CollectionTask.objects.count() == 1

@@ -238,3 +238,37 @@ def test_task_update_is_audited_and_keeps_the_schedule(world, collection):
     # Nothing changed: nothing to audit.
     services.task_update(actor=world.office, task=task, title="新标题")
     assert AuditEntry.objects.filter(action="collection.task.updated").count() == 1
+
+
+def test_a_task_nobody_answered_can_be_deleted_with_its_rounds(world, collection):
+    services.task_delete(actor=world.office, task=collection.task)
+    assert not CollectionTask.objects.exists()
+    entry = AuditEntry.objects.get(action="collection.task.deleted")
+    assert entry.before["title"] == "移民政策宣讲周调度"
+    assert entry.extra == {"id": collection.task.pk}
+    assert entry.region_path == world.campaign.region_path
+
+
+def test_an_answered_task_is_closed_never_deleted(world, collection):
+    services.submission_submit(
+        actor=collection.reporter_a,
+        round=collection.round,
+        unit=collection.unit_a,
+        values={"lectures": ("3", "")},
+        now=at(21, 9),
+    )
+    figures = FigureRecord.objects.count()
+    with pytest.raises(DomainError, match="close it instead"):
+        services.task_delete(actor=world.office, task=collection.task)
+    assert CollectionTask.objects.count() == 1 and Submission.objects.count() == 1
+    assert FigureRecord.objects.count() == figures
+    assert not AuditEntry.objects.filter(action="collection.task.deleted").exists()
+
+
+@pytest.mark.parametrize("role", ["reporter", "observer", "other_office"])
+def test_only_the_office_over_the_task_deletes_it(world, collection, role):
+    with pytest.raises(Forbidden):
+        services.task_delete(actor=getattr(world, role), task=collection.task)
+    assert CollectionTask.objects.count() == 1
+    denied = AuditEntry.objects.get(action="collection.task.delete")
+    assert denied.outcome == AuditEntry.Outcome.DENIED

@@ -91,7 +91,19 @@ def test_event_defaults_for_blank_cells(io_world):
     rows = [HEADERS["event"], ["鹿城镇人民政府", "", "2024-03-01", "宣讲", "", "", "", ""]]
     run_import(SYSTEM, io_world.campaign, "event", csv_bytes(rows), "e.csv")
     event = EventRecord.objects.get()
-    assert (event.sessions, event.participants) == (1, 0)
+    assert (event.sessions, event.participants, event.audience) == (1, 0, None)
+
+
+def test_event_audience_column_is_read_and_exported(io_world):
+    from campaigndesk.ledger.io.columns import KIND_COLUMNS
+
+    rows = [
+        [*HEADERS["event"], "受众"],
+        ["鹿城镇人民政府", "", "2024-03-01", "广播", "", "30", "", "", "12000"],
+    ]
+    run_import(SYSTEM, io_world.campaign, "event", csv_bytes(rows), "e.csv")
+    assert EventRecord.objects.get().audience == 12000
+    assert "受众人数" in [column.header for column in KIND_COLUMNS["event"]]
 
 
 @pytest.mark.parametrize(

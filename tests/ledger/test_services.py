@@ -53,7 +53,7 @@ def sample(lg, record_kind: str, **over) -> dict:
                 "url": "https://news.example.cn/may",
             },
             "material": {"kind": "banner", "quantity": Decimal("3")},
-            "event": {"kind": "lecture", "sessions": 2, "participants": 30},
+            "event": {"kind": "lecture", "sessions": 2, "participants": 30, "audience": 400},
             "figure": {"indicator": indicator("meetings"), "value": Decimal("4")},
         }[record_kind]
     )
@@ -239,6 +239,8 @@ BAD = [
     ("event", {"sessions": 0, "participants": 10}, "participants"),
     ("event", {"sessions": 1.5}, "sessions"),
     ("event", {"participants": 10**12}, "participants"),
+    ("event", {"audience": -1}, "audience"),
+    ("event", {"audience": "a crowd"}, "audience"),
     ("figure", {"value": Decimal("-1")}, "value"),
     ("figure", {"value": Decimal("1.00001")}, "value"),
     ("figure", {"approx": "roughly"}, "approx"),

@@ -232,3 +232,25 @@ def matrix_records(world) -> dict[str, int]:
         "county_event": event(world.campaign, world.county_unit),
         "other_event": event(world.other_campaign, world.other_township_unit),
     }
+
+
+def matrix_export_template(world) -> dict[str, int]:
+    """An export template of the world's campaign (one lecture cell on a bare workbook),
+    for the page permission matrix."""
+    import io
+
+    import openpyxl
+
+    from campaigndesk.ledger.io.mapping import export_template_create
+
+    buffer = io.BytesIO()
+    openpyxl.Workbook().save(buffer)
+    template = export_template_create(
+        actor=SYSTEM,
+        name="州宣传进度表",
+        data=buffer.getvalue(),
+        filename="州报表.xlsx",
+        mapping=[{"cell": "C3", "indicator": "lectures"}],
+        campaign=world.campaign,
+    )
+    return {"export_template": template.pk}

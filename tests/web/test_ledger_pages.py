@@ -123,17 +123,25 @@ def form_fields(body: str) -> list[str]:
     ]
 
 
-def test_event_form_has_at_most_six_fields(client, world):
+def test_a_reporters_event_form_has_at_most_six_fields(client, world):
     data = seed(world, with_collection=False)
     client.force_login(world.reporter)
     body = client.get(f"/campaigns/{data.campaign.pk}/ledger/event/new/").content.decode()
-    assert form_fields(body) == ["kind", "date", "sessions", "participants", "site"]
+    assert form_fields(body) == ["kind", "date", "sessions", "participants", "audience", "site"]
     assert 'inputmode="numeric"' in body and 'type="date"' in body
     for name in form_fields(body):
         assert f'for="id_{name}"' in body, name
     client.force_login(world.office)  # several units: the unit is asked too
     body = client.get(f"/campaigns/{data.campaign.pk}/ledger/event/new/").content.decode()
-    assert form_fields(body) == ["unit", "kind", "date", "sessions", "participants", "site"]
+    assert form_fields(body) == [
+        "unit",
+        "kind",
+        "date",
+        "sessions",
+        "participants",
+        "audience",
+        "site",
+    ]
 
 
 def test_reporter_files_an_event_and_the_site_is_remembered(client, world):

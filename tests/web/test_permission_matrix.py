@@ -12,7 +12,7 @@ from ..collection.helpers import matrix_ids
 from ..documents.helpers import matrix_report
 from ..reporting.matrix import SPECS as REPORTING_SPECS
 from ..reporting.matrix import matrix_reporting
-from .seed import matrix_records
+from .seed import matrix_export_template, matrix_records
 
 ROLES = [
     "anonymous",
@@ -144,6 +144,14 @@ SPECS = [
         logged_in(403, admin=302, office=302, other_office=404, other_reporter=404),
     ),
     ("GET", "/collection/tasks/{collection_task}/active/", None, logged_in(405)),
+    # The matrix's task has an answer: the office is sent back to it with the refusal.
+    (
+        "POST",
+        "/collection/tasks/{collection_task}/delete/",
+        {},
+        logged_in(403, admin=302, office=302, other_office=404, other_reporter=404),
+    ),
+    ("GET", "/collection/tasks/{collection_task}/delete/", None, logged_in(405)),
     (
         "GET",
         "/collection/rounds/{collection_round}/",
@@ -270,6 +278,79 @@ SPECS = [
         None,
         logged_in(200, other_office=404, other_reporter=404),
     ),
+    # Export templates: the office over the campaign's region only ({export_template} is
+    # one of {campaign}'s); the region's readers and the reporter may not, the other county
+    # does not see the campaign.
+    (
+        "GET",
+        "/campaigns/{campaign}/export-templates/",
+        None,
+        logged_in(403, admin=200, office=200, other_office=404, other_reporter=404),
+    ),
+    (
+        "GET",
+        "/campaigns/{other_campaign}/export-templates/",
+        None,
+        logged_in(403, admin=200, office=200, other_office=200, reporter=404),
+    ),
+    (
+        "GET",
+        "/campaigns/{campaign}/export-templates/new/",
+        None,
+        logged_in(403, admin=200, office=200, other_office=404, other_reporter=404),
+    ),
+    # A blank form: shown again with its errors, nothing written.
+    (
+        "POST",
+        "/campaigns/{campaign}/export-templates/new/",
+        {},
+        logged_in(403, admin=200, office=200, other_office=404, other_reporter=404),
+    ),
+    (
+        "GET",
+        "/campaigns/{campaign}/export-templates/{export_template}/",
+        None,
+        logged_in(403, admin=200, office=200, other_office=404, other_reporter=404),
+    ),
+    (
+        "POST",
+        "/campaigns/{campaign}/export-templates/{export_template}/",
+        {},
+        logged_in(403, admin=200, office=200, other_office=404, other_reporter=404),
+    ),
+    # Another campaign's template under this campaign's address; a missing one.
+    (
+        "GET",
+        "/campaigns/{other_campaign}/export-templates/{export_template}/",
+        None,
+        logged_in(403, admin=404, office=404, other_office=404, reporter=404),
+    ),
+    (
+        "GET",
+        "/campaigns/{campaign}/export-templates/999999/",
+        None,
+        logged_in(403, admin=404, office=404, other_office=404, other_reporter=404),
+    ),
+    # The filled workbook downloads.
+    (
+        "GET",
+        "/campaigns/{campaign}/export-templates/{export_template}/fill/",
+        None,
+        logged_in(403, admin=200, office=200, other_office=404, other_reporter=404),
+    ),
+    # Without the button's confirmation nothing is deleted: back to the list.
+    (
+        "POST",
+        "/campaigns/{campaign}/export-templates/{export_template}/delete/",
+        {},
+        logged_in(403, admin=302, office=302, other_office=404, other_reporter=404),
+    ),
+    (
+        "GET",
+        "/campaigns/{campaign}/export-templates/{export_template}/delete/",
+        None,
+        logged_in(405),
+    ),
     # Published reports and drafted documents (issue 6). {report} is a report on {campaign}
     # with its figures, {report_figure} the first. The region's readers see reports; only
     # the office uploads, reviews, imports and pastes schedules; anyone who sees the
@@ -372,6 +453,7 @@ def ids(world) -> dict[str, int]:
         **{name: getattr(world, name).pk for name in WORLD_IDS},
         **matrix_ids(world),
         **matrix_records(world),
+        **matrix_export_template(world),
         **matrix_report(world),
         **matrix_reporting(world),
     }

@@ -21,6 +21,7 @@ from . import (
     campaigns,
     collection,
     documents,
+    export_templates,
     imports,
     indicators,
     ledger,
@@ -67,6 +68,7 @@ api.add_router("", records.router)
 api.add_router("", rollups.router)
 api.add_router("", ledger.router)
 api.add_router("", imports.router)
+api.add_router("", export_templates.router)
 api.add_router("", collection.router)
 api.add_router("", documents.router)
 api.add_router("", reporting.router)

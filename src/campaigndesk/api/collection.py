@@ -321,6 +321,18 @@ def task_update(request: HttpRequest, task_id: int, payload: TaskPatch):
     return _task_detail(selectors.access_task(actor=actor, id=task.pk))
 
 
+@router.delete(
+    "/tasks/{task_id}",
+    response={204: None, 404: ErrorOut, **WRITE_ERRORS},
+    summary="Delete a task that no unit has answered (one answered is closed instead)",
+)
+def task_delete(request: HttpRequest, task_id: int):
+    actor = request.auth
+    task = selectors.access_task(actor=actor, id=task_id)
+    services.task_delete(actor=actor, task=task)
+    return Status(204, None)
+
+
 # --- rounds and submissions -------------------------------------------------------------
 
 

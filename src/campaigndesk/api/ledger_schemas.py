@@ -156,6 +156,7 @@ class EventOut(RecordOut):
     title: str
     sessions: int
     participants: int
+    audience: int | None
     site: str
 
     @staticmethod
@@ -244,6 +245,7 @@ class EventIn(RecordIn):
     title: str = Field("", max_length=300)
     sessions: int = 1
     participants: int = 0
+    audience: int | None = None
     site: str = Field("", max_length=200)
 
 

@@ -92,6 +92,11 @@ def access_round(*, actor, id: int) -> CollectionRound:
         raise NotFound() from None
 
 
+def task_answered(*, task: CollectionTask) -> bool:
+    """Whether any unit has answered any round of the task (it can then only be closed)."""
+    return Submission.objects.filter(round__task=task).exists()
+
+
 def can_view_status(actor, task: CollectionTask) -> bool:
     """Whether the actor may see every unit's answers to the task (the office and the
     roles reading its region), not only its own unit's."""

@@ -302,6 +302,34 @@ def task_update(
     return task
 
 
+@records_denials("collection.task.delete")
+def task_delete(*, actor, task: CollectionTask) -> None:
+    """Delete a task sent by mistake, with its rounds. Raises Forbidden unless the actor is
+    the office over the task; DomainError once any unit has answered it: its values are
+    ledger figures that name the task as their source, so such a task is closed
+    (``task_deactivate``), never deleted."""
+    require_manage(actor, region_path=task.region_path, what=str(task))
+    with transaction.atomic():
+        task = CollectionTask.objects.select_for_update().get(pk=task.pk)
+        if Submission.objects.filter(round__task=task).exists():
+            raise DomainError(
+                _("Units have answered this task: close it instead, so their answers keep it.")
+            )
+        before = _task_snapshot(task)
+        task_id, task_repr, region_path = task.pk, str(task), task.region_path
+        CollectionRound.objects.filter(task=task).delete()
+        task.delete()
+        audit_log(
+            actor=actor,
+            action="collection.task.deleted",
+            object_type="collection.collectiontask",
+            object_repr=task_repr,
+            before=before,
+            extra={"id": task_id},
+            region_path=region_path,
+        )
+
+
 def task_deactivate(*, actor, task: CollectionTask) -> CollectionTask:
     """Stop a task: no new rounds, no more submissions (what was submitted stays)."""
     return task_update(actor=actor, task=task, is_active=False)

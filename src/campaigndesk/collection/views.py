@@ -98,6 +98,7 @@ def task(request: HttpRequest, id: int) -> HttpResponse:
         "units": obj.units.order_by("region_path", "name"),
         "indicators": obj.indicators.all(),
         "can_manage": services.can_manage_task(request.user, obj),
+        "answered": selectors.task_answered(task=obj),
     }
     return render(request, "collection/task.html", context)
 
@@ -143,6 +144,22 @@ def task_active(request: HttpRequest, id: int) -> HttpResponse:
         _("The task collects answers again.") if active else _("The task is closed."),
     )
     return redirect("collection:task", id=obj.pk)
+
+
+@login_required
+@require_POST
+def task_delete(request: HttpRequest, id: int) -> HttpResponse:
+    obj = _found(selectors.access_task, actor=request.user, id=id)
+    campaign_id = obj.campaign_id
+    try:
+        services.task_delete(actor=request.user, task=obj)
+    except Forbidden as error:
+        raise PermissionDenied(str(error)) from None
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("collection:task", id=obj.pk)
+    messages.success(request, _("The task has been deleted."))
+    return redirect("collection:tasks", campaign_id=campaign_id)
 
 
 @login_required

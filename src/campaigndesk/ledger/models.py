@@ -313,6 +313,9 @@ class EventRecord(Record):
     title = models.CharField(_("title"), max_length=300, blank=True)
     sessions = models.PositiveIntegerField(_("sessions"), default=1)
     participants = models.PositiveIntegerField(_("participants (人次)"), default=0)
+    # Who the event reached beyond those who took part (a broadcast's listeners, an
+    # exhibition's visitors): recorded as reported, not summed into participants.
+    audience = models.PositiveBigIntegerField(_("audience"), null=True, blank=True)
     site = models.CharField(_("site"), max_length=200, blank=True)
 
     class Meta(Record.Meta):

@@ -72,7 +72,7 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
         "url",
     ),
     RecordKind.MATERIAL: ("kind", "quantity", "measure_word", "area_m2", "sites"),
-    RecordKind.EVENT: ("kind", "title", "sessions", "participants", "site"),
+    RecordKind.EVENT: ("kind", "title", "sessions", "participants", "audience", "site"),
     RecordKind.FIGURE: ("indicator", "value", "approx", "period_start", "source"),
 }
 COMMON_FIELDS = ("unit", "region", "date", "schedule_item", "note", "external_id")
@@ -308,6 +308,7 @@ class RecordWriter:
         _choice(record, "kind", EventRecord.Kind)
         _non_negative_int(record, "sessions")
         _non_negative_int(record, "participants")
+        _non_negative_int(record, "audience", optional=True)
         if record.participants and not record.sessions:
             raise FieldError("participants", _("Participants need at least one session to attend."))
 
@@ -1093,7 +1094,10 @@ def evidence_add(
 ) -> Evidence:
     """Attach a photo, sign-in sheet or screenshot (JPEG, PNG, GIF, WebP or PDF, told by
     its content, at most 10 MB) to a record. Raises Forbidden unless the actor may file
-    for the record's unit; FieldError for another type, an empty or a larger file."""
+    for the record's unit; FieldError for another type, an empty or a larger file.
+
+    Allowed in a locked period: evidence backs a figure up and changes none, and offices
+    ask for the sign-in sheets of a bulletin's figures after it is issued."""
     _check_record_kind(record_kind, record)
     campaign = Campaign.objects.get(pk=record.campaign_id)
     RecordWriter(actor=actor, campaign=campaign).check_unit(record.unit)
@@ -1137,7 +1141,8 @@ def evidence_add(
 
 @records_denials("ledger.evidence.verify")
 def evidence_verify(*, actor, evidence: Evidence) -> Evidence:
-    """The office marks a piece of evidence verified."""
+    """The office marks a piece of evidence verified (in a locked period too: verifying
+    changes no figure). Raises Forbidden unless the actor is the office over it."""
     require_manage(actor, region_path=evidence.region_path, what=str(evidence))
     with transaction.atomic():
         evidence.verified_by = actor if getattr(actor, "pk", None) else None

@@ -100,14 +100,16 @@ class RecordForm(forms.Form):
 
 
 class EventForm(RecordForm):
-    """An event in at most six fields: a reporter on a phone logs it in under a minute."""
+    """An event in at most six fields (seven for an office choosing the unit): a reporter
+    on a phone logs it in under a minute."""
 
     record_kind = RecordKind.EVENT
     kind = forms.ChoiceField(label=_("Kind of event"), choices=EventRecord.Kind.choices)
     sessions = whole_number(_("Sessions (场次)"), initial=1)
     participants = whole_number(_("Participants (人次)"), initial=0)
+    audience = whole_number(_("Audience reached"), required=False)
     site = forms.CharField(label=_("Site"), max_length=200, required=False)
-    field_order = ["kind", "date", "sessions", "participants", "site"]
+    field_order = ["kind", "date", "sessions", "participants", "audience", "site"]
 
 
 class OutputForm(RecordForm):

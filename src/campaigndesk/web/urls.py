@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import ledger_views, views
+from . import export_templates, ledger_views, views
 
 
 class RecordKindConverter:
@@ -57,6 +57,31 @@ urlpatterns = [
         "campaigns/<int:id>/import/template/<recordkind:kind>.<fileformat:format>",
         ledger_views.import_template,
         name="import_template",
+    ),
+    path(
+        "campaigns/<int:id>/export-templates/",
+        export_templates.template_list,
+        name="export_templates",
+    ),
+    path(
+        "campaigns/<int:id>/export-templates/new/",
+        export_templates.template_new,
+        name="export_template_new",
+    ),
+    path(
+        "campaigns/<int:id>/export-templates/<int:template_id>/",
+        export_templates.template_edit,
+        name="export_template_edit",
+    ),
+    path(
+        "campaigns/<int:id>/export-templates/<int:template_id>/fill/",
+        export_templates.template_fill,
+        name="export_template_fill",
+    ),
+    path(
+        "campaigns/<int:id>/export-templates/<int:template_id>/delete/",
+        export_templates.template_delete,
+        name="export_template_delete",
     ),
     path("units/", views.unit_list, name="unit_list"),
     path("units/<int:id>/", views.unit, name="unit"),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from campaigndesk.accounts import selectors as account_selectors
+from campaigndesk.accounts.scoping import can_manage
 from campaigndesk.campaigns import selectors as campaign_selectors
 from campaigndesk.common.errors import Forbidden, NotFound
 from campaigndesk.regions import selectors as region_selectors
@@ -55,6 +56,8 @@ def campaign(request: HttpRequest, id: int) -> HttpResponse:
         "overdue_count": sum(1 for item in schedule if item.is_overdue),
         "targets": board.targets(actor=request.user, campaign=obj),
         "can_write": can_file_in(request.user, obj),
+        # Office work on the campaign's region (its export templates).
+        "can_manage": can_manage(request.user, region_path=obj.region_path),
         "visible_unit_ids": _visible_unit_ids(request.user, shown_units),
     }
     remember_campaign(request, obj.pk)

@@ -729,6 +729,13 @@ KIND_COLUMNS: dict[str, tuple[Column, ...]] = {
             synonyms=("参与人次", "参加人次", "受众人次"),
         ),
         Column(
+            "audience",
+            "受众人数",
+            BIGINT,
+            gettext_lazy("Optional: the audience reached beyond the participants, a whole number."),
+            synonyms=("受众", "观众人数", "覆盖人数"),
+        ),
+        Column(
             "site",
             "地点",
             TEXT,

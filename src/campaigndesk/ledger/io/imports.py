@@ -744,6 +744,7 @@ class _Importer:
                 "title": v.get("title") or "",
                 "sessions": 1 if sessions is None else sessions,
                 "participants": 0 if participants is None else participants,
+                "audience": v.get("audience"),
                 "site": v.get("site") or "",
             }
         indicator = self.indicator_for(row)

@@ -16,12 +16,17 @@ distinct counts, the cell left empty for snapshots and ratios.
 Approximate totals: a cell formatted as text (or holding text already) gets the figure
 as a report writes it ("1800余", "约1800"); any other cell gets the number, so that the
 template's own formulas keep adding up, and a cell comment saying it is approximate.
+
+The pages let an office type a mapping one cell a line (``mapping_lines``,
+``mapping_to_lines``): ``进度表!C5 宣讲 region=532301 group.township=532301001``.
 """
 
 import datetime
 import hashlib
 import io
+import itertools
 import re
+import shlex
 from collections import defaultdict
 from pathlib import Path
 
@@ -277,6 +282,141 @@ def _owner(campaign: Campaign | None, office_unit: Unit | None) -> str:
     if campaign is None and office_unit is None:
         raise FieldError("campaign", _("A template belongs to a campaign or to an office."))
     return campaign.region_path if campaign is not None else office_unit.region_path  # type: ignore[union-attr]
+
+
+# --- typed as lines ---------------------------------------------------------------------
+
+# Values kept as whole numbers in a cleaned mapping; every other value is text.
+_NUMBER_KEYS = {"outlet_level", "group.outlet_level", "group.unit", "group.outlet"}
+# A token that needs quoting on a line: white space, quotes, a backslash, or a leading #.
+_NEEDS_QUOTES = re.compile(r"[\s'\"\\]|^#|^$")
+
+
+def _line_error(number: int, message: str) -> FieldError:
+    return FieldError("mapping", _("line %(n)s: %(message)s") % {"n": number, "message": message})
+
+
+def _indicator_names() -> dict[str, set[str]]:
+    """{code, name, name with its measure word ("宣讲场次", "宣讲（场次）"), casefolded:
+    codes}; the name as the catalogue of the language in use translates it counts too."""
+    names: dict[str, set[str]] = defaultdict(set)
+    for code, name, measure in Indicator.objects.values_list("code", "name", "measure_word"):
+        names[code.casefold()].add(code)
+        spellings = {name, _(name)} if name else set()
+        if measure:
+            spellings |= {f"{n}{measure}" for n in list(spellings)} | {
+                f"{n}{left}{measure}{right}"
+                for n in list(spellings)
+                for left, right in (("（", "）"), ("(", ")"))
+            }
+        for spelling in spellings:
+            names[" ".join(spelling.split()).casefold()].add(code)
+    return names
+
+
+def mapping_lines(text: str) -> list[tuple[int, dict]]:
+    """(line number, entry) for each line of a mapping typed one cell a line:
+    ``<cell> <indicator code or name> [key=value ...]``, the keys being the filters
+    (FILTER_KEYS), ``group.<dimension>`` and ``label``; blank lines and lines starting with
+    # are skipped, and a value with spaces is quoted (``kind='event:home visit'``). The
+    entries still go through ``clean_mapping``. Raises FieldError("mapping", "line N: ...")
+    for a line that cannot be read or names an indicator ambiguously."""
+    codes: set[str] | None = None
+    names: dict[str, set[str]] = {}
+    entries = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            tokens = shlex.split(line)
+        except ValueError:
+            raise _line_error(number, _("a quotation mark is not closed.")) from None
+        cell, *rest = tokens
+        words = list(itertools.takewhile(lambda token: "=" not in token, rest))
+        if not words:
+            raise _line_error(number, _("write the indicator's code or name after the cell."))
+        filters: dict = {}
+        group: dict = {}
+        label = None
+        seen: set[str] = set()
+        for option in rest[len(words) :]:
+            key, equals, value = option.partition("=")
+            if not equals:
+                raise _line_error(
+                    number,
+                    _("“%(text)s” is not key=value (options come after the indicator).")
+                    % {"text": option},
+                )
+            if key in seen:
+                raise _line_error(number, _("%(key)s is given twice.") % {"key": key})
+            seen.add(key)
+            typed: str | int = int(value) if key in _NUMBER_KEYS and value.isdigit() else value
+            if key in FILTER_KEYS:
+                filters[key] = typed
+            elif key.startswith("group.") and len(key) > len("group."):
+                group[key.removeprefix("group.")] = typed
+            elif key == "label":
+                label = value
+            else:
+                raise _line_error(
+                    number,
+                    _("unknown key %(key)s (use %(keys)s, group.<dimension> or label).")
+                    % {"key": key, "keys": ", ".join(sorted(FILTER_KEYS))},
+                )
+        indicator = " ".join(words)
+        if codes is None:
+            codes = set(Indicator.objects.values_list("code", flat=True))
+            names = _indicator_names()
+        if indicator not in codes:
+            found = names.get(indicator.casefold(), set())
+            if len(found) > 1:
+                raise _line_error(
+                    number,
+                    _("“%(name)s” names several indicators (%(codes)s): write the code.")
+                    % {"name": indicator, "codes": ", ".join(sorted(found))},
+                )
+            # An unknown one is left for clean_mapping to report on this line.
+            indicator = next(iter(found), indicator)
+        entry = {"cell": cell, "indicator": indicator, "filters": filters, "group": group}
+        if label:
+            entry["label"] = label
+        entries.append((number, entry))
+    return entries
+
+
+def mapping_from_lines(text: str) -> list[dict]:
+    """The mapping typed as lines (see ``mapping_lines``), as the services take it."""
+    return [entry for _number, entry in mapping_lines(text)]
+
+
+def _quoted(text: str) -> str:
+    return shlex.quote(text) if _NEEDS_QUOTES.search(text) else text
+
+
+def mapping_to_lines(mapping: list[dict]) -> str:
+    """A (cleaned) mapping as the lines ``mapping_lines`` reads back into the same entries,
+    indicators by code."""
+    lines = []
+    for entry in mapping:
+        parts = [_quoted(entry["cell"]), _quoted(entry["indicator"])]
+        parts += [f"{k}={_quoted(str(v))}" for k, v in (entry.get("filters") or {}).items()]
+        parts += [f"group.{k}={_quoted(str(v))}" for k, v in (entry.get("group") or {}).items()]
+        if entry.get("label"):
+            parts.append(f"label={_quoted(' '.join(str(entry['label']).split()))}")
+        lines.append(" ".join(parts))
+    return "".join(f"{line}\n" for line in lines)
+
+
+def mapping_error_on_line(error: FieldError, lines: list[int]) -> str:
+    """A service's FieldError about ``mapping.<i>...`` told as "line N: reason", N being
+    the line entry i was typed on (``lines``: the line numbers ``mapping_lines`` gave)."""
+    parts = error.field.split(".")
+    if len(parts) > 1 and parts[0] == "mapping" and parts[1].isdigit():
+        index = int(parts[1])
+        if index < len(lines):
+            return str(_line_error(lines[index], error.message))
+    return str(error)
 
 
 # --- writing -----------------------------------------------------------------------------

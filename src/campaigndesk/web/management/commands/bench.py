@@ -1,5 +1,9 @@
 """campaigndesk bench: run the benchmarks on a dedicated database, print the figures and
-write them to bench/results.json."""
+write them to bench/results.json.
+
+The file keeps the latest run of each section on each database (``databases.postgresql``,
+``databases.sqlite``), each with its own date and scale: a run of one section on SQLite
+does not wipe out the full PostgreSQL run the README quotes."""
 
 import importlib
 import json
@@ -48,13 +52,10 @@ class Command(BaseCommand):
         if unknown:
             raise CommandError(f"unknown sections: {', '.join(unknown)}")
         self.stdout.write(f"database: {connection.vendor} {name}   scale: {scale}")
-        results = {
-            "when": timezone.now().isoformat(timespec="seconds"),
-            "database": connection.vendor,
-            "scale": scale,
-            "machine": f"{platform.machine()} {platform.python_version()}",
-            "sections": {},
-        }
+        path = Path(output)
+        results = _previous(path)
+        machine = f"{platform.machine()} {platform.python_version()}"
+        sections = results["databases"].setdefault(connection.vendor, {})
         for section in wanted:
             module = importlib.import_module(f"campaigndesk.bench.{section}")
             started = time.perf_counter()
@@ -63,7 +64,10 @@ class Command(BaseCommand):
             rows = module.run(scale=scale)
             for label, figure, unit, target in rows:
                 self.stdout.write(f"{label:<60} {_shown(figure, unit):>14}  {unit:<6} {target}")
-            results["sections"][section] = {
+            sections[section] = {
+                "when": timezone.now().isoformat(timespec="seconds"),
+                "scale": scale,
+                "machine": machine,
                 "seconds": round(time.perf_counter() - started, 1),
                 "rows": [
                     {
@@ -75,10 +79,22 @@ class Command(BaseCommand):
                     for label, figure, unit, target in rows
                 ],
             }
-        path = Path(output)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+            # Written after each section: a long run stopped halfway keeps what it measured.
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
         self.stdout.write(f"\nwritten to {path}")
+
+
+def _previous(path: Path) -> dict:
+    """The results file as it stands, in the per-database layout (an unreadable file or
+    one in the older single-run layout starts afresh: its figures are in git history)."""
+    try:
+        results = json.loads(path.read_text())
+    except (OSError, ValueError):
+        results = {}
+    if not isinstance(results.get("databases"), dict):
+        results = {"databases": {}}
+    return results
 
 
 def _nan(value) -> bool:
