@@ -8,7 +8,7 @@ import pytest
 
 from campaigndesk.ledger.models import EventRecord
 
-from ..web.seed import seed
+from ..web.seed import matrix_export_template, seed
 from .helpers import (
     BROWSER,
     axe_violations,
@@ -188,6 +188,7 @@ def violations_of(page) -> list[dict]:
 
 def _pages(data, world) -> dict[str, str]:
     c = data.campaign.pk
+    template = matrix_export_template(world)["export_template"]
     return {
         "home": "/",
         "dashboard-desk": f"/dashboard/?campaign={c}",
@@ -202,6 +203,9 @@ def _pages(data, world) -> dict[str, str]:
         "form-material": f"/campaigns/{c}/ledger/material/new/",
         "form-figure": f"/campaigns/{c}/ledger/figure/new/",
         "import": f"/campaigns/{c}/import/",
+        "export-templates": f"/campaigns/{c}/export-templates/",
+        "export-template-new": f"/campaigns/{c}/export-templates/new/",
+        "export-template-edit": f"/campaigns/{c}/export-templates/{template}/",
         "entry": "/entry/?choose=1",
         "unit": f"/units/{world.township_unit.pk}/",
         "units": "/units/",

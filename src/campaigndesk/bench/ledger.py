@@ -924,6 +924,25 @@ def _timed(func: Callable[[], object]) -> float:
     return (time.perf_counter() - start) * 1000
 
 
+def own_statements(rollup_call: Callable[[], object]) -> Callable[[], None]:
+    """The statements ``rollup_call`` sends, as the database received them, to be timed
+    alone (sent and fetched, nothing built from the rows)."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        rollup_call()
+    statements = [query["sql"] for query in captured.captured_queries]
+
+    def run() -> None:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                # Literal SQL: a % in it is not a placeholder.
+                cursor.execute(statement.replace("%", "%%"), [])
+                cursor.fetchall()
+
+    return run
+
+
 def compare(
     rollup_call: Callable[[], object],
     sql_call: Callable[[], object],
@@ -1224,15 +1243,22 @@ def measure(data: Data, *, repeat: int, budget_s: float) -> list[Row]:
                 return hand.run(key)
 
             agrees = same_figures(call(), hand, key)
+            own = own_statements(call)
             a, b = compare(call, sql, repeat=repeat, budget_s=budget_s)
+            _a, c = compare(call, own, repeat=repeat, budget_s=budget_s)
             p95_target = f"< {P95_TARGET[level]}" if postgres else "(reported)"
             rows.append((f"rollup {label}, {name}: p50 (n={len(a)})", percentile(a, 0.5), "ms", ""))
             rows.append((f"rollup {label}, {name}: p95", percentile(a, 0.95), "ms", p95_target))
             rows.append(("  hand-written SQL p50", percentile(b, 0.5), "ms", ""))
+            rows.append(("  the rollup's own statements alone p50", percentile(c, 0.5), "ms", ""))
+            # The goal's baseline is the best SQL we have for the answer: the hand-written
+            # statements, or the rollup's own when they are faster (they leave totals and
+            # rounding to Python, so they are a lower bound rather than an answer).
+            best = min(statistics.median(b), statistics.median(c))
             rows.append(
                 (
-                    f"  rollup / hand SQL (p50){'' if agrees else ' DIFFERENT FIGURES'}",
-                    statistics.median(a) / statistics.median(b),
+                    f"  rollup / best SQL (p50){'' if agrees else ' DIFFERENT FIGURES'}",
+                    statistics.median(a) / best,
                     "x",
                     RATIO_TARGET,
                 )
