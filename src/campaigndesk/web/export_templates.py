@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigndesk.accounts.scoping import can_manage
@@ -44,7 +44,7 @@ class TemplateForm(forms.Form):
     """A template's name, workbook and mapping lines; ``entries`` are the lines read,
     ``lines`` the line each came from (to tell a service's "mapping.3.cell" as a line)."""
 
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=150)
+    name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=150)
     file = forms.FileField(
         label=gettext_lazy("The superior office's workbook (.xlsx)"),
         help_text=gettext_lazy("At most 5 MB. Its formatting and formulas are kept."),

@@ -9,6 +9,7 @@ UTF-8 with a BOM so that Excel opens it.
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from campaigndesk.common.errors import DomainError
 
@@ -133,7 +134,7 @@ def _xlsx(record_kind: str, columns) -> bytes:
 
     if record_kind == RecordKind.FIGURE:
         listing = workbook.create_sheet("指标")
-        listing.append([_("Code"), _("Name"), _("Measure word"), _("Aggregation")])
+        listing.append([_("Code"), pgettext("thing", "Name"), _("Measure word"), _("Aggregation")])
         for cell in listing[1]:
             cell.font = bold
         for indicator in Indicator.objects.filter(is_active=True).exclude(
