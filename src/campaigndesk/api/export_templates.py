@@ -5,8 +5,7 @@ Everything goes through ``ledger.io.mapping``."""
 import datetime
 import json
 
-from django.http import HttpRequest, StreamingHttpResponse
-from django.utils.http import content_disposition_header
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
@@ -208,6 +207,4 @@ def export_template_fill(request: HttpRequest, template_id: int, query: Query[Fi
         date_from=query.date_from,
         date_to=query.date_to,
     )
-    response = StreamingHttpResponse(file.chunks, content_type=file.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, file.filename)
-    return response
+    return file.as_download()

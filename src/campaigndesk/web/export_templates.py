@@ -6,10 +6,9 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -260,9 +259,7 @@ def template_fill(request: HttpRequest, id: int, template_id: int) -> HttpRespon
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            response = StreamingHttpResponse(export.chunks, content_type=export.content_type)
-            response["Content-Disposition"] = content_disposition_header(True, export.filename)
-            return response
+            return export.as_download()
     return _list_page(request, campaign, filled=(template.pk, form), status=400)
 
 

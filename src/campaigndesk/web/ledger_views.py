@@ -11,7 +11,6 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
-    StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -113,9 +112,7 @@ def record_export(request: HttpRequest, id: int, kind: str) -> HttpResponse:
     export = exports.export_records(
         actor=request.user, campaign=campaign, record_kind=kind, filters=filters, format=format
     )
-    response = StreamingHttpResponse(export.chunks, content_type=export.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, export.filename)
-    return response
+    return export.as_download()
 
 
 @login_required

@@ -40,6 +40,16 @@ class ExportFile:
     content_type: str
     chunks: Iterable[bytes]
 
+    def as_download(self):
+        """A streaming HTTP response that hands the file over as an attachment (the web
+        pages and the API answer with it alike)."""
+        from django.http import StreamingHttpResponse
+        from django.utils.http import content_disposition_header
+
+        response = StreamingHttpResponse(self.chunks, content_type=self.content_type)
+        response["Content-Disposition"] = content_disposition_header(True, self.filename)
+        return response
+
     def save(self, path: str | os.PathLike) -> int:
         """Write the file to ``path``; returns its size."""
         size = 0
