@@ -49,3 +49,14 @@ def test_a_results_file_in_the_older_layout_starts_afresh(tmp_path, monkeypatch)
         "bench", "--only", "extraction", "--scale", "0.001", "--output", str(output), stdout=None
     )
     assert list(json.loads(output.read_text())) == ["databases"]
+
+
+@pytest.mark.django_db
+def test_a_results_file_that_is_not_json_is_kept_and_refused(tmp_path, monkeypatch):
+    output = tmp_path / "results.json"
+    output.write_text('{"databases": {"postgresql": ')
+    monkeypatch.setitem(connection.settings_dict, "NAME", "campaigndesk_bench")
+    with pytest.raises(CommandError, match="cannot be read"):
+        call_command("bench", "--only", "extraction", "--scale", "0.001", "--output", str(output))
+    assert output.read_text() == '{"databases": {"postgresql": '
+    assert not list(tmp_path.glob("*.partial"))

@@ -1,6 +1,8 @@
 """Good files of every record kind, as .csv (UTF-8, BOM, GB18030, tab) and .xlsx."""
 
+import csv
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
@@ -96,6 +98,7 @@ def test_event_defaults_for_blank_cells(io_world):
 
 def test_event_audience_column_is_read_and_exported(io_world):
     from campaigndesk.ledger.io.columns import KIND_COLUMNS
+    from campaigndesk.ledger.io.exports import export_records
 
     rows = [
         [*HEADERS["event"], "受众"],
@@ -104,6 +107,9 @@ def test_event_audience_column_is_read_and_exported(io_world):
     run_import(SYSTEM, io_world.campaign, "event", csv_bytes(rows), "e.csv")
     assert EventRecord.objects.get().audience == 12000
     assert "受众人数" in [column.header for column in KIND_COLUMNS["event"]]
+    exported = export_records(actor=SYSTEM, campaign=io_world.campaign, record_kind="event")
+    header, row = list(csv.reader(io.StringIO(b"".join(exported.chunks).decode("utf-8-sig"))))
+    assert dict(zip(header, row, strict=True))["受众人数"] == "12000"
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -317,8 +318,14 @@ def task_delete(*, actor, task: CollectionTask) -> None:
             )
         before = _task_snapshot(task)
         task_id, task_repr, region_path = task.pk, str(task), task.region_path
-        CollectionRound.objects.filter(task=task).delete()
-        task.delete()
+        try:
+            CollectionRound.objects.filter(task=task).delete()
+            task.delete()
+        except ProtectedError:
+            # An answer filed since the check above (submissions do not lock the task).
+            raise DomainError(
+                _("Units have answered this task: close it instead, so their answers keep it.")
+            ) from None
         audit_log(
             actor=actor,
             action="collection.task.deleted",

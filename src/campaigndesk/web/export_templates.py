@@ -52,7 +52,8 @@ class TemplateForm(forms.Form):
         label=gettext_lazy("Cells to fill, one a line"),
         widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
         help_text=gettext_lazy(
-            "cell, indicator code or name, then any of key=value; # starts a comment."
+            "cell, indicator code or name, then any of key=value; "
+            "a line starting with # is skipped."
         ),
     )
 
@@ -231,6 +232,8 @@ def template_edit(request: HttpRequest, id: int, template_id: int) -> HttpRespon
             raise PermissionDenied(str(error)) from None
         except DomainError as error:
             form.add_service_error(error)
+            # The service may have changed the object before refusing: show what is saved.
+            template = _template(request, campaign, template_id)
         else:
             messages.success(
                 request, _("Saved the export template “%(name)s”.") % {"name": template.name}

@@ -8,6 +8,7 @@ does not wipe out the full PostgreSQL run the README quotes."""
 import importlib
 import json
 import math
+import os
 import platform
 import time
 from pathlib import Path
@@ -79,20 +80,26 @@ class Command(BaseCommand):
                     for label, figure, unit, target in rows
                 ],
             }
-            # Written after each section: a long run stopped halfway keeps what it measured.
+            # Written after each section: a long run stopped halfway keeps what it measured
+            # (whole or not at all: a run killed while writing leaves the file as it was).
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+            partial = path.with_name(path.name + ".partial")
+            partial.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+            os.replace(partial, path)
         self.stdout.write(f"\nwritten to {path}")
 
 
 def _previous(path: Path) -> dict:
-    """The results file as it stands, in the per-database layout (an unreadable file or
-    one in the older single-run layout starts afresh: its figures are in git history)."""
+    """The results file as it stands, in the per-database layout (a missing file, or one
+    in the older single-run layout, starts afresh: its figures are in git history).
+    Raises CommandError for a file that is not JSON, rather than dropping its figures."""
     try:
         results = json.loads(path.read_text())
-    except (OSError, ValueError):
+    except FileNotFoundError:
         results = {}
-    if not isinstance(results.get("databases"), dict):
+    except (OSError, ValueError) as error:
+        raise CommandError(f"{path} cannot be read ({error}): move it away first.") from None
+    if not isinstance(results, dict) or not isinstance(results.get("databases"), dict):
         results = {"databases": {}}
     return results
 
