@@ -172,7 +172,15 @@ def test_keyboard_skip_link_and_visible_focus(page, live_server, world):
         if active[0] == "id_site":
             break
         page.keyboard.press("Tab")
-    assert order == ["id_unit", "id_kind", "id_date", "id_sessions", "id_participants", "id_site"]
+    assert order == [
+        "id_unit",
+        "id_kind",
+        "id_date",
+        "id_sessions",
+        "id_participants",
+        "id_audience",
+        "id_site",
+    ]
     # The ledger list sorts from the keyboard.
     page.goto(f"{live_server.url}/campaigns/{data.campaign.pk}/ledger/event/")
     header = page.locator('th[aria-sort] a[href*="sort=participants"]')
