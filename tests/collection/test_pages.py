@@ -14,7 +14,7 @@ from campaigndesk.collection.models import CollectionTask, Submission
 from campaigndesk.ledger.models import FigureRecord, Indicator
 from campaigndesk.ledger.rollup import rollup
 
-from .helpers import at, make_collection
+from .helpers import at, collection_rows, make_collection
 
 
 @pytest.fixture
@@ -268,14 +268,8 @@ def test_office_deletes_a_task_nobody_answered(world, collection):
     assert not CollectionTask.objects.exists()
 
 
-def test_an_answered_task_offers_no_delete_and_refuses_one(world, collection):
-    services.submission_submit(
-        actor=collection.reporter_a,
-        round=collection.round,
-        unit=collection.unit_a,
-        values={"lectures": ("3", "")},
-        now=at(21, 9),
-    )
+def test_an_answered_task_offers_no_delete_and_refuses_one(world):
+    collection = collection_rows(world)
     client = browser(world.office)
     page = client.get(f"/collection/tasks/{collection.task.pk}/").content.decode()
     assert "Delete the task" not in page

@@ -12,7 +12,7 @@ from campaigndesk.ledger.models import Evidence, Fact, FigureRecord, Indicator
 from campaigndesk.ledger.services import period_lock
 
 from ..factories import CampaignFactory, UnitFactory
-from .helpers import FIRST_PERIOD, at, make_collection
+from .helpers import FIRST_PERIOD, at, collection_rows, make_collection
 
 
 @pytest.fixture
@@ -249,14 +249,8 @@ def test_a_task_nobody_answered_can_be_deleted_with_its_rounds(world, collection
     assert entry.region_path == world.campaign.region_path
 
 
-def test_an_answered_task_is_closed_never_deleted(world, collection):
-    services.submission_submit(
-        actor=collection.reporter_a,
-        round=collection.round,
-        unit=collection.unit_a,
-        values={"lectures": ("3", "")},
-        now=at(21, 9),
-    )
+def test_an_answered_task_is_closed_never_deleted(world):
+    collection = collection_rows(world)
     figures = FigureRecord.objects.count()
     with pytest.raises(DomainError, match="close it instead"):
         services.task_delete(actor=world.office, task=collection.task)

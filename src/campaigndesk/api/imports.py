@@ -4,9 +4,8 @@ rollups (streamed)."""
 
 import datetime
 from enum import StrEnum
-from urllib.parse import quote
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
@@ -168,18 +167,7 @@ def import_template(request: HttpRequest, kind: Plural, query: Query[TemplateQue
     response = HttpResponse(data, content_type=content_type)
     filename = templates.template_filename(record_kind, query.format.value)
     fallback = f"{kind.value}-template.{query.format.value}"
-    response["Content-Disposition"] = _attachment(filename, fallback)
-    return response
-
-
-def _attachment(filename: str, fallback: str) -> str:
-    # RFC 6266: an ASCII name, and the real (Chinese) one for the clients that read it.
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-
-
-def _download(file: exports.ExportFile, fallback: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(file.chunks, content_type=file.content_type)
-    response["Content-Disposition"] = _attachment(file.filename, fallback)
+    response["Content-Disposition"] = exports.attachment_header(filename, fallback)
     return response
 
 
@@ -208,7 +196,7 @@ def record_export(
         filters=filters,
         format=query.format.value,
     )
-    return _download(file, f"campaign-{campaign.pk}-{kind.value}.{query.format.value}")
+    return file.as_download(f"campaign-{campaign.pk}-{kind.value}.{query.format.value}")
 
 
 @router.get(
@@ -229,4 +217,4 @@ def rollup_export(request: HttpRequest, campaign_id: int, query: Query[RollupExp
         indicators=indicator_codes_of(query),
         format=query.format.value,
     )
-    return _download(file, f"campaign-{campaign.pk}-rollup.{query.format.value}")
+    return file.as_download(f"campaign-{campaign.pk}-rollup.{query.format.value}")

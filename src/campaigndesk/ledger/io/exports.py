@@ -31,6 +31,18 @@ ROWS_PER_CHUNK = 500
 FILE_CHUNK = 256 * 1024
 
 
+def attachment_header(filename: str, fallback: str | None = None) -> str:
+    """Content-Disposition for a download named ``filename``; with ``fallback``, that
+    ASCII name too, for the clients that do not read the real (Chinese) one (RFC 6266)."""
+    if fallback is None:
+        from django.utils.http import content_disposition_header
+
+        return content_disposition_header(True, filename)
+    from urllib.parse import quote
+
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+
+
 @dataclass
 class ExportFile:
     """A file being exported: its name, content type and its bytes as they are produced
@@ -40,14 +52,14 @@ class ExportFile:
     content_type: str
     chunks: Iterable[bytes]
 
-    def as_download(self):
+    def as_download(self, fallback: str | None = None):
         """A streaming HTTP response that hands the file over as an attachment (the web
-        pages and the API answer with it alike)."""
+        pages and the API answer with it alike). ``fallback``: an ASCII name for clients
+        that do not read the real (Chinese) one (RFC 6266)."""
         from django.http import StreamingHttpResponse
-        from django.utils.http import content_disposition_header
 
         response = StreamingHttpResponse(self.chunks, content_type=self.content_type)
-        response["Content-Disposition"] = content_disposition_header(True, self.filename)
+        response["Content-Disposition"] = attachment_header(self.filename, fallback)
         return response
 
     def save(self, path: str | os.PathLike) -> int:
