@@ -350,8 +350,9 @@ def test_the_garbage_collector_skips_older_objects_during_an_import_only(io_worl
     try:
         frozen = gc.get_freeze_count()
         run_import(SYSTEM, io_world.campaign, "material", data + b"\r\n", "n.csv")
-        # (Some frozen objects may have been freed meanwhile: not thawed, though.)
-        assert frozen - 100 < gc.get_freeze_count() <= frozen
+        # (Some frozen objects may be freed meanwhile, a few hundred in a full run: a thaw
+        # would move them all back, so most staying frozen is the sign.)
+        assert frozen * 0.9 < gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
         if earlier:
