@@ -164,6 +164,12 @@ def test_duplicates_are_flagged_against_the_chunks_written_before(io_world, monk
     result = run_import(SYSTEM, io_world.campaign, "output", csv_bytes(rows), "o.csv")
     assert (result.created, result.duplicates) == (4, 2)
     assert MediaOutput.objects.filter(status="duplicate").count() == 2
+    # the first row's link as shared (a tracking tail), in a later file: flagged as well
+    shared = [*first[:5], "第三个", *first[6:9], first[9] + "?utm_source=wechat&spm=1.2"]
+    again = run_import(
+        SYSTEM, io_world.campaign, "output", csv_bytes([HEADERS["output"], shared]), "s.csv"
+    )
+    assert (again.created, again.duplicates) == (1, 1)
 
 
 def test_a_reading_process_where_this_process_writes_the_rows_itself(

@@ -2,14 +2,21 @@
 (and that nothing is written then), locks, duplicates, and facts following their record."""
 
 import datetime
+import threading
+import time
 from decimal import Decimal
+from importlib import import_module
 
 import pytest
+from django.conf import settings
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from campaigndesk.accounts.models import AuditEntry
 from campaigndesk.common.errors import DomainError, FieldError, Forbidden
 from campaigndesk.ledger.models import (
     RECORD_MODELS,
+    EventRecord,
     Fact,
     MediaOutput,
     PeriodLock,
@@ -17,6 +24,7 @@ from campaigndesk.ledger.models import (
 )
 from campaigndesk.ledger.rollup import RollupFilter, rollup
 from campaigndesk.ledger.services import (
+    guard_periods,
     output_duplicate_resolve,
     period_lock,
     period_reopen,
@@ -25,7 +33,7 @@ from campaigndesk.ledger.services import (
     record_update,
 )
 
-from .conftest import d, indicator
+from .conftest import URL1, d, indicator
 
 KINDS = ["output", "material", "event", "figure"]
 # The indicator each kind's sample record (below) feeds, with the fixture's total for it:
@@ -478,6 +486,84 @@ def test_locked_period_refuses_writes_until_reopened(ledger):
     assert value_of(ledger, "lectures") == 13  # 10 + 3
 
 
+# (serialized_rollback: the seeded indicators come back after other transactional tests)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("first", ["write", "lock"])
+def test_a_period_locked_while_a_record_is_written(ledger, first):
+    """A record checked against the locked periods and a lock of its period, at once: the
+    one that comes second waits for the first to commit. A write checked first commits
+    before the lock exists; a lock created first is seen by the write, which is refused.
+    Never a record written into a period locked between its check and its commit."""
+    if connection.vendor != "postgresql":
+        # SQLite: write transactions begin IMMEDIATE, one at a time; no guard is taken.
+        assert settings.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+        with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+            guard_periods(ledger.campaign.pk, exclusive=True)
+        assert queries.captured_queries == []
+        return
+    holding, release = threading.Event(), threading.Event()
+    outcome: dict[str, object] = {}
+
+    def write():
+        return record_create(
+            actor=ledger.reporter,
+            campaign=ledger.campaign,
+            record_kind="event",
+            **sample(ledger, "event", date=d(2, 10)),
+        ).record
+
+    def lock():
+        return period_lock(
+            actor=ledger.office, campaign=ledger.campaign, start=d(2, 1), end=d(2, 29)
+        )
+
+    steps = {"write": write, "lock": lock}
+    second_name = "lock" if first == "write" else "write"
+
+    def run_first():
+        try:
+            with transaction.atomic():
+                outcome[first] = steps[first]()
+                holding.set()
+                release.wait(20)
+        except BaseException as error:  # reported by the assertions below
+            outcome[first] = error
+        finally:
+            holding.set()
+            connection.close()
+
+    def run_second():
+        try:
+            holding.wait(20)
+            outcome[second_name] = steps[second_name]()
+        except BaseException as error:
+            outcome[second_name] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run_first), threading.Thread(target=run_second)]
+    for thread in threads:
+        thread.start()
+    holding.wait(20)
+    time.sleep(0.5)
+    waiting = threads[1].is_alive()
+    release.set()
+    for thread in threads:
+        thread.join(30)
+    assert waiting, f"the {second_name} did not wait for the {first}"
+    assert isinstance(outcome["lock"], PeriodLock), outcome["lock"]
+    written = PeriodLock.objects.filter(campaign=ledger.campaign).count()
+    assert written == 1
+    events = EventRecord.objects.filter(campaign=ledger.campaign, date=d(2, 10))
+    if first == "write":
+        assert not isinstance(outcome["write"], BaseException), outcome["write"]
+        assert events.count() == 1  # filed before the period was locked
+    else:
+        assert isinstance(outcome["write"], FieldError), outcome["write"]
+        assert outcome["write"].field == "date"
+        assert events.count() == 0
+
+
 def test_lock_by_office_only(ledger):
     for actor in ("reporter", "observer", "other_office"):
         with pytest.raises(Forbidden):
@@ -531,6 +617,45 @@ def test_duplicates_are_flagged_and_do_not_count(ledger):
         )
         assert outcome.record.status == RecordStatus.ACTIVE
         assert outcome.warnings == []
+
+
+def test_a_link_shared_with_tracking_parameters_is_the_same_link(ledger):
+    """O1's link as copied from a share (another scheme, a tracking tail, an anchor) is
+    O1's link: the new output is flagged. The link is kept as typed."""
+    shared = "http://news.example.cn/a/1/?utm_source=wechat&from=timeline#comments"
+    outcome = record_create(
+        actor=ledger.reporter,
+        campaign=ledger.campaign,
+        record_kind="output",
+        **sample(ledger, "output", title="另一个标题", url=shared),
+    )
+    assert outcome.record.status == RecordStatus.DUPLICATE
+    assert outcome.warnings
+    stored = MediaOutput.objects.get(pk=outcome.record.pk)
+    assert (stored.url, stored.url_key) == (shared, "news.example.cn/a/1")
+    # another page of the same site is not
+    outcome = record_create(
+        actor=ledger.reporter,
+        campaign=ledger.campaign,
+        record_kind="output",
+        **sample(ledger, "output", title="第三个标题", url="https://news.example.cn/a/2"),
+    )
+    assert outcome.record.status == RecordStatus.ACTIVE
+
+
+def test_existing_links_get_their_keys(ledger):
+    """The migration that added the key fills it for outputs filed before it."""
+    from django.apps import apps
+
+    fill_keys = import_module("campaigndesk.ledger.migrations.0007_output_url_key").fill_keys
+    MediaOutput.objects.update(url_key="")
+    fill_keys(apps, None)
+    keys = dict(MediaOutput.objects.values_list("url", "url_key"))
+    assert keys == {
+        "": "",
+        URL1: "news.example.cn/a/1",
+        "https://tv.example.cn/4": "tv.example.cn/4",
+    }
 
 
 def test_duplicate_verdicts(ledger):

@@ -50,6 +50,7 @@ from campaigndesk.ledger import facts as facts_module
 from campaigndesk.ledger import summary as summary_module
 from campaigndesk.ledger import vocabulary
 from campaigndesk.ledger.facts import AncestorCache, IndicatorCache, build_facts
+from campaigndesk.ledger.links import link_key
 from campaigndesk.ledger.models import (
     Aggregation,
     Approx,
@@ -439,16 +440,18 @@ class Generator:
         kind = _pick(rng, OUTPUT_KINDS, self.output_cum)
         views = rng.randrange(50, 200_000) if rng.random() < 0.7 else None
         values = self._common(rng, unit, region)
+        # (drawn in the order they always were: the same seed gives the same records)
+        is_original = rng.random() < 0.8
+        url = f"https://bench.example/{county.code}/{number}/{index}" if rng.random() < 0.6 else ""
         values.update(
             kind=kind,
             title=f"{county.name}宣传稿件{number}-{index}",
-            is_original=rng.random() < 0.8,
+            is_original=is_original,
             language="zh",
             views=views,
             audience=None,
-            url=f"https://bench.example/{county.code}/{number}/{index}"
-            if rng.random() < 0.6
-            else "",
+            url=url,
+            url_key=link_key(url),
             outlet_id=outlet.pk,
             status=RecordStatus.DUPLICATE if rng.random() < 0.002 else RecordStatus.ACTIVE,
         )

@@ -240,13 +240,16 @@ class MediaOutput(Record):
     views = models.PositiveBigIntegerField(_("views / plays"), null=True, blank=True)
     audience = models.PositiveBigIntegerField(_("audience"), null=True, blank=True)
     url = models.URLField(_("link"), max_length=500, blank=True)
+    # What the duplicate check compares: the link without its tracking parameters, scheme
+    # and the like (``ledger.links.link_key``), set whenever the link is.
+    url_key = models.CharField(max_length=500, blank=True, default="", editable=False)
 
     class Meta(Record.Meta):
         verbose_name = _("media output")
         verbose_name_plural = _("media outputs")
         indexes = [
             *_record_indexes("output"),
-            models.Index(fields=["campaign", "url"], name="output_url"),
+            models.Index(fields=["campaign", "url_key"], name="output_url_key"),
             models.Index(fields=["campaign", "outlet", "date"], name="output_outlet_date"),
         ]
 

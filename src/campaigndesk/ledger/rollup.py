@@ -43,7 +43,20 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import CharField, Count, DateField, F, Max, Q, QuerySet, Sum, Value, Window
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    F,
+    Max,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    Window,
+    signals,
+)
+from django.db.models.base import ModelState
 from django.db.models.functions import Cast, RowNumber, TruncDay, TruncMonth, TruncWeek
 from django.utils.translation import gettext as _
 
@@ -103,6 +116,13 @@ class RollupFilter:
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
     as_of: datetime.date | None = None
+
+
+# One indicator's unrounded figure in one group, as the database gave it: (indicator id,
+# group key, value, approximation rank, facts or members behind it, and for a latest
+# snapshot what ranks it, the greatest winning; else ()). Plain tuples: a weekly series
+# has thousands, and building objects for them cost more than the query that read them.
+Part = tuple[int, tuple, Decimal | None, int, int, tuple]
 
 
 @dataclass(slots=True)
@@ -270,10 +290,10 @@ class _FactSource:
     def __init__(self, base: QuerySet[Fact]):
         self.base = base
 
-    def sums(self, indicators: list[Indicator], columns: list[str]) -> list["_Part"]:
+    def sums(self, indicators: list[Indicator], columns: list[str]) -> list[Part]:
         return _sum_parts(self.base, indicators, columns)
 
-    def latest(self, indicators: list[Indicator], columns: list[str]) -> list["_Part"]:
+    def latest(self, indicators: list[Indicator], columns: list[str]) -> list[Part]:
         return _latest_parts(self.base, indicators, columns)
 
     def distinct(self, indicators, columns, *, with_total, every_indicator):
@@ -452,7 +472,7 @@ class _SummarySource:
             f"WHERE {self.cells.sql} AND indicator_id IN ({_ids(i.pk for i in indicators)})"
         )
 
-    def sums(self, indicators: list[Indicator], columns: list[str]) -> list["_Part"]:
+    def sums(self, indicators: list[Indicator], columns: list[str]) -> list[Part]:
         if not indicators:
             return []
         keys = "".join(f", {c}" for c in columns)
@@ -466,7 +486,7 @@ class _SummarySource:
             parts = _sum_totals(parts + _sum_parts(self.edge, indicators, columns), columns)
         return parts
 
-    def latest(self, indicators: list[Indicator], columns: list[str]) -> list["_Part"]:
+    def latest(self, indicators: list[Indicator], columns: list[str]) -> list[Part]:
         if not indicators:
             return []
         keys = "".join(f", {c}" for c in columns)
@@ -492,13 +512,13 @@ class _SummarySource:
                 key = (*key[:period], _normalise_period(key[period]), *key[period + 1 :])
             total, rank, snapshots, day, depth, record = rest[width:]
             parts.append(
-                _Part(
+                (
                     indicator,
                     key,
                     _number(total),
                     rank or 0,
                     int(snapshots),
-                    order=(_date(day), -depth, record),
+                    (_date(day), -depth, record),
                 )
             )
         if self.edge is not None:
@@ -649,7 +669,7 @@ def _indicators(codes: Iterable[str] | None) -> tuple[list[Indicator], list[int]
     each ratio's parts attached, and the ids of every indicator. One query: the vocabulary
     is small, and its ratios name indicators of the same table."""
     every = _vocabulary()
-    by_pk = {i.pk: i for i in every}
+    by_pk = {i.id: i for i in every}
     for indicator in every:
         if indicator.numerator_id is not None:
             indicator.numerator = by_pk[indicator.numerator_id]
@@ -669,17 +689,37 @@ def _indicators(codes: Iterable[str] | None) -> tuple[list[Indicator], list[int]
 def _vocabulary() -> list[Indicator]:
     """Every indicator in the vocabulary's order, read with one plain statement: the ORM
     took longer to build the query than the database to answer it, on every rollup."""
+    names, statement = _vocabulary_statement(connection.vendor)
+    rows = _fetch(statement, [])
+    if signals.pre_init.has_listeners(Indicator) or signals.post_init.has_listeners(Indicator):
+        return [Indicator.from_db(connection.alias, names, row) for row in rows]
+    # Built as Model.__init__ would with nothing listening to its signals, without it:
+    # on a small answer these ~50 objects cost as much as the statements.
+    new, alias = Indicator.__new__, connection.alias
+    every = []
+    for row in rows:
+        indicator = new(Indicator)
+        state = ModelState()
+        state.adding, state.db = False, alias
+        indicator.__dict__.update(zip(names, row, strict=True))
+        indicator._state = state
+        every.append(indicator)
+    return every
+
+
+@functools.cache
+def _vocabulary_statement(vendor: str) -> tuple[list[str], str]:
+    """(the attribute names, the statement reading the vocabulary) on a ``vendor``
+    database."""
     fields = Indicator._meta.concrete_fields
     quote = connection.ops.quote_name
     meta = Indicator._meta
     order = ", ".join(quote(meta.get_field(name).column) for name in meta.ordering)
-    rows = _fetch(
+    statement = (
         f"SELECT {', '.join(quote(f.column) for f in fields)} "
-        f"FROM {_table(Indicator)} ORDER BY {order}",
-        [],
+        f"FROM {_table(Indicator)} ORDER BY {order}"
     )
-    names = [f.attname for f in fields]
-    return [Indicator.from_db(connection.alias, names, row) for row in rows]
+    return [f.attname for f in fields], statement
 
 
 def _rows(
@@ -696,12 +736,12 @@ def _rows(
     counted again over the same distinct combinations."""
     # Every indicator asked for, and the parts of every ratio asked for, aggregate their
     # own way on unrounded values; only the indicators asked for are returned.
-    needed: dict[int, Indicator] = {i.pk: i for i in wanted if i.aggregation != Aggregation.RATIO}
+    needed: dict[int, Indicator] = {i.id: i for i in wanted if i.aggregation != Aggregation.RATIO}
     ratios = [i for i in wanted if i.aggregation == Aggregation.RATIO]
     for ratio in ratios:
         for part in (ratio.numerator, ratio.denominator):
             if part.aggregation != Aggregation.RATIO:
-                needed.setdefault(part.pk, part)
+                needed.setdefault(part.id, part)
     by_aggregation: dict[str, list[Indicator]] = defaultdict(list)
     for indicator in needed.values():
         by_aggregation[indicator.aggregation].append(indicator)
@@ -721,83 +761,85 @@ def _rows(
 
 
 def _finish(
-    parts: list["_Part"], wanted: list[Indicator], ratios: list[Indicator], columns: list[str]
+    parts: list[Part], wanted: list[Indicator], ratios: list[Indicator], columns: list[str]
 ) -> list[RollupRow]:
     """The rows of the indicators asked for, from the unrounded ``parts`` (keyed by
     ``columns``) and the ratios computed from them: in the order asked, each indicator's
     groups in the order of their values (blank last), every figure rounded once."""
-    by_indicator: dict[int, list[_Part]] = defaultdict(list)
+    by_indicator: dict[int, list[Part]] = defaultdict(list)
     for part in parts:
-        by_indicator[part.indicator_id].append(part)
+        by_indicator[part[0]].append(part)
     # Ratios are computed from the unrounded parts and rounded to 0.01 themselves.
     # (from the parts alone: a ratio's part is never a ratio)
-    rates = {ratio.pk: _ratio_parts(ratio, by_indicator) for ratio in ratios}
+    rates = {ratio.id: _ratio_parts(ratio, by_indicator) for ratio in ratios}
     by_indicator.update(rates)
     # A time series has thousands of rows but few distinct groups: the groups are ordered
     # once, and each indicator's rows by that order.
-    keys = {part.key for part in parts}
+    keys = {part[1] for part in parts}
     ordered = sorted(keys, key=lambda key: tuple((v is None, str(v)) for v in key))
     place = {key: index for index, key in enumerate(ordered)}
     # The rows of one group share its dict (see RollupRow).
     names = [_DIMENSION_OF.get(column, column) for column in columns]
     groups = {key: dict(zip(names, key, strict=True)) for key in ordered}
-    ratio_ids = {ratio.pk for ratio in ratios}
     approx = RANK_APPROX
+    one, two, half_up = _ONE, _TWO_PLACES, ROUND_HALF_UP
     rows: list[RollupRow] = []
     for indicator in wanted:
-        mine = by_indicator.get(indicator.pk)
+        mine = by_indicator.get(indicator.id)
         if not mine:
             continue
         if len(mine) > 1:
-            mine.sort(key=lambda part: place[part.key])
-        if indicator.pk in ratio_ids:  # (rounded already)
+            if 4 * len(mine) >= len(ordered):
+                # (most groups present, as in a series: walk them in order, no sort key)
+                at = {part[1]: part for part in mine}
+                mine = [at[key] for key in ordered if key in at]
+            else:
+                mine.sort(key=lambda part: place[part[1]])
+        if indicator.id in rates:  # (rounded already)
             rows += [
-                RollupRow(indicator, groups[p.key], p.value, approx[p.rank], p.parts) for p in mine
+                RollupRow(indicator, groups[k], v, approx[r], n) for _id, k, v, r, n, _order in mine
             ]
             continue
+        # The usual figure is a Decimal: rounded here as ``_decimal`` does, without a call.
         rows += [
-            RollupRow(indicator, groups[p.key], _decimal(p.value), approx[p.rank], p.parts)
-            for p in mine
+            RollupRow(
+                indicator,
+                groups[k],
+                (w if (w := v.quantize(one)) == v else v.quantize(two, rounding=half_up))
+                if type(v) is Decimal
+                else _decimal(v),
+                approx[r],
+                n,
+            )
+            for _id, k, v, r, n, _order in mine
         ]
     return rows
 
 
-def _ratio_parts(ratio: Indicator, by_indicator: dict[int, list["_Part"]]) -> list["_Part"]:
+def _ratio_parts(ratio: Indicator, by_indicator: dict[int, list[Part]]) -> list[Part]:
     """Numerator over denominator in percent, per group where both have facts (a group
     without a numerator has no rate rather than 0 %); approximation carries from both."""
-    denominators = {part.key: part for part in by_indicator.get(ratio.denominator_id, ())}
-    out = []
-    for numerator in by_indicator.get(ratio.numerator_id, ()):
-        denominator = denominators.get(numerator.key)
-        if denominator is None or not denominator.value or numerator.value is None:
+    denominators = {part[1]: part for part in by_indicator.get(ratio.denominator_id, ())}
+    out: list[Part] = []
+    for _numerator, key, value, rank, count, _order in by_indicator.get(ratio.numerator_id, ()):
+        denominator = denominators.get(key)
+        if denominator is None or not denominator[2] or value is None:
             continue
-        value = numerator.value * 100 / denominator.value
+        rate = value * 100 / denominator[2]
         out.append(
-            _Part(
-                ratio.pk,
-                numerator.key,
-                value.quantize(_TWO_PLACES, rounding=ROUND_HALF_UP),
-                max(numerator.rank, denominator.rank),
-                numerator.parts + denominator.parts,
+            (
+                ratio.id,
+                key,
+                rate.quantize(_TWO_PLACES, rounding=ROUND_HALF_UP),
+                max(rank, denominator[3]),
+                count + denominator[4],
+                (),
             )
         )
     return out
 
 
-@dataclass(slots=True)
-class _Part:
-    """One indicator's unrounded figure in one group, as the database gave it; ``order``
-    ranks a latest snapshot (the greatest wins)."""
-
-    indicator_id: int
-    key: tuple
-    value: Decimal | None
-    rank: int
-    parts: int
-    order: tuple = ()
-
-
-def _sum_parts(base, indicators: list[Indicator], columns: list[str]) -> list[_Part]:
+def _sum_parts(base, indicators: list[Indicator], columns: list[str]) -> list[Part]:
     if not indicators:
         return []
     query = (
@@ -816,7 +858,7 @@ def _sum_parts(base, indicators: list[Indicator], columns: list[str]) -> list[_P
     return _parts_of_rows(_fetch(f"SELECT {names} FROM ({sql}) q", list(params)), columns)
 
 
-def _parts_of_rows(rows: list[tuple], columns: list[str]) -> list[_Part]:
+def _parts_of_rows(rows: list[tuple], columns: list[str]) -> list[Part]:
     """The parts of grouped rows (indicator, ``columns``, then the sum, the rank and the
     count)."""
     width = len(columns)
@@ -824,45 +866,43 @@ def _parts_of_rows(rows: list[tuple], columns: list[str]) -> list[_Part]:
     # (one column of one query: when its first period is a date, all are)
     if period is not None and rows and type(rows[0][1 + period]) is datetime.date:
         period = None
-    parts = []
-    append = parts.append
-    if width == 1 and period is None:  # (the usual case, read without slicing)
-        for indicator, group, total, rank, count in rows:
-            if type(total) is not Decimal:
-                total = _number(total)
-            append(_Part(indicator, (group,), total, rank or 0, count))
-        return parts
-    for indicator, *rest in rows:
-        key = tuple(rest[:width])
-        if period is not None:
-            key = (*key[:period], _normalise_period(key[period]), *key[period + 1 :])
-        total, rank, count = rest[width:]
-        if type(total) is not Decimal:
-            total = _number(total)
-        append(_Part(indicator, key, total, rank or 0, count))
+    # (a sum is a Decimal on PostgreSQL, a float or an int on SQLite)
+    if width == 0:
+        parts = [(i, (), t, r or 0, n, ()) for i, t, r, n in rows]
+    elif width == 1 and period is None:  # (the usual case, read without slicing)
+        parts = [(i, (g,), t, r or 0, n, ()) for i, g, t, r, n in rows]
+    else:
+        parts = []
+        for indicator, *rest in rows:
+            key = tuple(rest[:width])
+            if period is not None:
+                key = (*key[:period], _normalise_period(key[period]), *key[period + 1 :])
+            total, rank, count = rest[width:]
+            parts.append((indicator, key, total, rank or 0, count, ()))
+    if parts and any(type(part[2]) is not Decimal for part in parts):
+        parts = [(i, k, _number(t), r, n, o) for i, k, t, r, n, o in parts]
     return parts
 
 
-def _sum_totals(parts: list[_Part], columns: list[str]) -> list[_Part]:
+def _sum_totals(parts: list[Part], columns: list[str]) -> list[Part]:
     """The parts added up per indicator and group of ``columns`` (none: per indicator).
     ``columns`` are the parts' own columns or none of them."""
-    totals: dict[object, _Part] = {}
-    for part in parts:
-        at = (part.indicator_id, part.key) if columns else part.indicator_id
+    totals: dict[object, list] = {}
+    for indicator, key, value, rank, count, _order in parts:
+        at = (indicator, key) if columns else indicator
         total = totals.get(at)
         if total is None:
-            key = part.key if columns else ()
-            totals[at] = _Part(part.indicator_id, key, part.value, part.rank, part.parts)
+            totals[at] = [indicator, key if columns else (), value, rank, count]
             continue
-        if part.value is not None:
-            total.value = part.value if total.value is None else total.value + part.value
-        if part.rank > total.rank:
-            total.rank = part.rank
-        total.parts += part.parts
-    return list(totals.values())
+        if value is not None:
+            total[2] = value if total[2] is None else total[2] + value
+        if rank > total[3]:
+            total[3] = rank
+        total[4] += count
+    return [(i, k, v, r, n, ()) for i, k, v, r, n in totals.values()]
 
 
-def _latest_parts(base, indicators: list[Indicator], columns: list[str]) -> list[_Part]:
+def _latest_parts(base, indicators: list[Indicator], columns: list[str]) -> list[Part]:
     if not indicators:
         return []
     # The winner of each group, ranked in the database (one row per group comes back):
@@ -892,33 +932,30 @@ def _latest_parts(base, indicators: list[Indicator], columns: list[str]) -> list
         .order_by()
     )
     return [
-        _Part(
+        (
             values["indicator_id"],
             _group_key(values, columns),
             _number(values["value"]),
             values["approx_rank"] or 0,
             values["snapshots"],
-            order=(values["date"], -values["region_depth"], values["record_id"]),
+            (values["date"], -values["region_depth"], values["record_id"]),
         )
         for values in winners
     ]
 
 
-def _latest_totals(parts: list[_Part], columns: list[str]) -> list[_Part]:
+def _latest_totals(parts: list[Part], columns: list[str]) -> list[Part]:
     """The winner among the parts per indicator and group of ``columns`` (none: per
     indicator), counting the snapshots of all of them."""
-    totals: dict[tuple, _Part] = {}
+    totals: dict[tuple, Part] = {}
     counts: dict[tuple, int] = defaultdict(int)
     for part in parts:
-        key = (part.indicator_id, part.key if columns else ())
-        counts[key] += part.parts
+        key = (part[0], part[1] if columns else ())
+        counts[key] += part[4]
         best = totals.get(key)
-        if best is None or part.order > best.order:
+        if best is None or part[5] > best[5]:
             totals[key] = part
-    return [
-        _Part(p.indicator_id, key[1], p.value, p.rank, counts[key], p.order)
-        for key, p in totals.items()
-    ]
+    return [(p[0], key[1], p[2], p[3], counts[key], p[5]) for key, p in totals.items()]
 
 
 def _distinct_parts(
@@ -928,7 +965,7 @@ def _distinct_parts(
     *,
     with_total: bool,
     every_indicator: list[int],
-) -> tuple[list[_Part], list[_Part]]:
+) -> tuple[list[Part], list[Part]]:
     """The distinct counts per group, and (``with_total``, for a grouping) ungrouped."""
     if not indicators:
         return [], []
@@ -981,12 +1018,12 @@ def _distinct_parts(
 
 def _counted_parts(
     indicators: list[Indicator], results: list[tuple], columns: list[str], member_of
-) -> tuple[list[_Part], list[_Part]]:
+) -> tuple[list[Part], list[Part]]:
     """The parts of distinct counts given as (is a total of a grouping, member, *group key,
     count): per indicator those of its member (``member_of(indicator)``), grouped and
     totals apart."""
-    grouped: list[_Part] = []
-    totals: list[_Part] = []
+    grouped: list[Part] = []
+    totals: list[Part] = []
     period = columns.index("period") if "period" in columns else None
     by_member: dict[object, list[tuple]] = defaultdict(list)
     for row in results:
@@ -996,11 +1033,11 @@ def _counted_parts(
             if not n:
                 continue
             if total:
-                totals.append(_Part(indicator.pk, (), Decimal(n), 0, n))
+                totals.append((indicator.id, (), Decimal(n), 0, n, ()))
                 continue
             if period is not None:
                 key[period] = _normalise_period(key[period])
-            grouped.append(_Part(indicator.pk, tuple(key), Decimal(n), 0, n))
+            grouped.append((indicator.id, tuple(key), Decimal(n), 0, n, ()))
     return grouped, totals
 
 

@@ -42,6 +42,7 @@ from .facts import (
     insert_facts,
     replace_facts,
 )
+from .links import link_key
 from .models import (
     RECORD_MODELS,
     Aggregation,
@@ -86,7 +87,7 @@ REFERENCES: dict[str, type[models.Model]] = {
     "schedule_item": ScheduleItem,
 }
 # What an output is recognised by when looking for duplicates.
-OUTPUT_IDENTITY = ("outlet_id", "title", "date", "url")
+OUTPUT_IDENTITY = ("outlet_id", "title", "date", "url_key")
 # Counts feed facts (numeric(20, 4)): keep them below what a fact can hold.
 MAX_COUNT = {"PositiveIntegerField": 2_147_483_647, "PositiveBigIntegerField": 10**16 - 1}
 
@@ -149,6 +150,7 @@ class RecordWriter:
         self.indicators = IndicatorCache()
         self.ancestors = AncestorCache()
         self._locks: list[PeriodLock] | None = None
+        self._guarded = False  # the period guard held (see ``locks``)
         self._writable_units: dict[int, bool] = {}
         # While an import runs: where the facts written lie (their summary.PLACE columns),
         # refreshed once at its end (see ``deferred_summary``) instead of after every chunk.
@@ -163,7 +165,13 @@ class RecordWriter:
     # --- checks ---------------------------------------------------------------------
 
     def locks(self) -> list[PeriodLock]:
-        if self._locks is None:
+        """The campaign's locked periods (read once). Read inside a transaction, they stay
+        true until it ends: the campaign's period guard is held shared first (see
+        ``guard_periods``), so a period being locked meanwhile waits for this write."""
+        if self._locks is None or (not self._guarded and connection.in_atomic_block):
+            if connection.in_atomic_block:
+                guard_periods(self.campaign.pk, exclusive=False)
+                self._guarded = True
             self._locks = list(
                 PeriodLock.objects.filter(campaign=self.campaign, reopened_at__isnull=True)
             )
@@ -292,6 +300,7 @@ class RecordWriter:
                 raise FieldError(
                     "url", _("Not a web link: %(value)s") % {"value": record.url}
                 ) from None
+        record.url_key = link_key(record.url)
 
     def _check_material(self, record: MaterialRecord) -> None:
         _choice(record, "kind", MaterialRecord.Kind)
@@ -340,18 +349,19 @@ class RecordWriter:
     # --- duplicates -----------------------------------------------------------------
 
     def duplicate_of(self, record: MediaOutput, pending: Iterable[MediaOutput] = ()) -> bool:
-        """Whether an output repeats another one of the campaign (same link, or the same
-        outlet, title and date), among stored records or ``pending`` ones."""
+        """Whether an output repeats another one of the campaign (the same link, up to
+        tracking parameters and the like: ``links.link_key``; or the same outlet, title
+        and date), among stored records or ``pending`` ones (prepared)."""
         same = Q(outlet_id=record.outlet.pk, title=record.title, date=record.date)
-        if record.url:
-            same |= Q(url=record.url)
+        if record.url_key:
+            same |= Q(url_key=record.url_key)
         stored = MediaOutput.objects.filter(campaign=self.campaign).filter(same)
         if record.pk:
             stored = stored.exclude(pk=record.pk)
         if stored.exists():
             return True
         return any(
-            (record.url and other.url == record.url)
+            (record.url_key and other.url_key == record.url_key)
             or (
                 other.outlet.pk == record.outlet.pk
                 and other.title == record.title
@@ -1159,6 +1169,24 @@ def evidence_verify(*, actor, evidence: Evidence) -> Evidence:
 
 # --- locking ----------------------------------------------------------------------------
 
+# The first key of the advisory lock guarding a campaign's locked periods (PostgreSQL),
+# the campaign's id the second.
+PERIOD_GUARD = 0x534C
+
+
+def guard_periods(campaign_id: int, *, exclusive: bool) -> None:
+    """Hold the campaign's period guard until the transaction ends: shared by every write
+    that has checked the locked periods, exclusive while a period is being locked. A write
+    that checked before a lock is created commits first; one that checks after it waits
+    and then sees it. Without the guard a record could be written into a period locked
+    between its check and its commit. On PostgreSQL a transaction-level advisory lock;
+    SQLite needs none: its write transactions begin IMMEDIATE, one at a time."""
+    if connection.vendor != "postgresql":
+        return
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s, %s)", [PERIOD_GUARD, campaign_id])
+
 
 @records_denials("ledger.period.lock")
 def period_lock(
@@ -1169,6 +1197,7 @@ def period_lock(
     if end < start:
         raise FieldError("end", _("The period ends before it starts."))
     with transaction.atomic():
+        guard_periods(campaign.pk, exclusive=True)
         lock = PeriodLock.objects.create(
             campaign=campaign,
             start=start,

@@ -60,6 +60,7 @@ from campaigndesk.regions.selectors import unit_match
 from campaigndesk.regions.services import normalize_official_code
 
 from ..facts import delete_facts, replace_facts
+from ..links import link_key
 from ..models import (
     RECORD_MODELS,
     Aggregation,
@@ -794,31 +795,32 @@ class _Importer:
             self.updated += len(changed)
 
     def _flag_duplicates(self, records: list[MediaOutput]) -> None:
-        """Flag outputs repeating another of the campaign (the same link, or the same
-        outlet, title and date): stored ones (earlier chunks included) or earlier ones of
-        this chunk. Like ``record_create``, a flagged output does not count."""
-        urls = {r.url for r in records if r.url}
+        """Flag outputs repeating another of the campaign (the same link up to tracking
+        parameters and the like, ``links.link_key``; or the same outlet, title and date):
+        stored ones (earlier chunks included) or earlier ones of this chunk. Like
+        ``record_create``, a flagged output does not count."""
+        keys = {r.url_key for r in records if r.url_key}
         query = Q(
             outlet_id__in={r.outlet.pk for r in records},
             title__in={r.title for r in records},
             date__in={r.date for r in records},
         )
-        if urls:
-            query |= Q(url__in=urls)
+        if keys:
+            query |= Q(url_key__in=keys)
         by_url: dict[str, set[int]] = defaultdict(set)
         by_item: dict[tuple, set[int]] = defaultdict(set)
         stored = MediaOutput.objects.filter(campaign=self.campaign).filter(query)
-        for pk, url, outlet_id, title, date in stored.values_list(
-            "pk", "url", "outlet_id", "title", "date"
+        for pk, key, outlet_id, title, date in stored.values_list(
+            "pk", "url_key", "outlet_id", "title", "date"
         ):
-            if url:
-                by_url[url].add(pk)
+            if key:
+                by_url[key].add(pk)
             by_item[(outlet_id, title, date)].add(pk)
         for index, record in enumerate(records):
             own = {record.pk} if record.pk else set()
             item = (record.outlet.pk, record.title, record.date)
             repeated = bool(by_item.get(item, set()) - own) or bool(
-                record.url and by_url.get(record.url, set()) - own
+                record.url_key and by_url.get(record.url_key, set()) - own
             )
             if repeated and record.status == RecordStatus.ACTIVE:
                 record.status = RecordStatus.DUPLICATE
@@ -826,8 +828,8 @@ class _Importer:
             # Later rows of the chunk compare with this one (a marker, not a stored id).
             marker = -(index + 1)
             by_item[item].add(marker)
-            if record.url:
-                by_url[record.url].add(marker)
+            if record.url_key:
+                by_url[record.url_key].add(marker)
 
 
 @functools.cache
@@ -932,6 +934,8 @@ def _restore_updates(batch: ImportBatch, model, writer: RecordWriter, units: set
             for f in fields:
                 if f.attname in update.before:
                     setattr(record, f.attname, f.to_python(update.before[f.attname]))
+            if model is MediaOutput:  # (a snapshot from before the key existed has none)
+                record.url_key = link_key(record.url)
             writer.check_unlocked(record.date)
             units.add(record.unit_id)
             changed.append(record)
