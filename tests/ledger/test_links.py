@@ -16,6 +16,8 @@ ARTICLE = "mp.weixin.qq.com/s?__biz=MzA5NjY2&idx=1&mid=2650&sn=3f0c"
         "&scene=21&sessionid=1707&clicktime=1707&enterid=1707&ascene=1&devicetype=iOS17"
         "&version=18002c2a&lang=zh_CN&pass_ticket=x%2By&wx_header=0",
         "https://MP.WEIXIN.QQ.COM/s/?sn=3f0c&idx=1&mid=2650&__biz=MzA5NjY2",
+        # copied out of a web page's source, & written as &amp;
+        "https://mp.weixin.qq.com/s?__biz=MzA5NjY2&amp;mid=2650&amp;idx=1&amp;sn=3f0c&amp;scene=21",
     ],
 )
 def test_a_wechat_article_shared_many_ways_has_one_key(url):
@@ -49,6 +51,16 @@ def test_the_same_page(first, second):
         (
             "https://mp.weixin.qq.com/s?__biz=M&mid=1&idx=1&sn=a",
             "https://mp.weixin.qq.com/s?__biz=M&mid=1&idx=2&sn=b",
+        ),
+        # temporary links (no __biz/mid/idx/sn) keep what they carry
+        (
+            "https://mp.weixin.qq.com/s?src=11&timestamp=1707&ver=5&signature=abc",
+            "https://mp.weixin.qq.com/s?src=11&timestamp=1707&ver=5&signature=abd",
+        ),
+        # an account's articles differ by mid and sn, also with &amp;
+        (
+            "https://mp.weixin.qq.com/s?__biz=M&amp;mid=1&amp;idx=1&amp;sn=a",
+            "https://mp.weixin.qq.com/s?__biz=M&amp;mid=2&amp;idx=1&amp;sn=b",
         ),
         # (a short link cannot be matched with the long one without fetching it)
         ("https://mp.weixin.qq.com/s/AbCdEf", "https://mp.weixin.qq.com/s/AbCdEg"),

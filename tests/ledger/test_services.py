@@ -2,6 +2,7 @@
 (and that nothing is written then), locks, duplicates, and facts following their record."""
 
 import datetime
+import io
 import threading
 import time
 from decimal import Decimal
@@ -9,11 +10,13 @@ from importlib import import_module
 
 import pytest
 from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from campaigndesk.accounts.models import AuditEntry
 from campaigndesk.common.errors import DomainError, FieldError, Forbidden
+from campaigndesk.ledger import services
 from campaigndesk.ledger.models import (
     RECORD_MODELS,
     EventRecord,
@@ -488,12 +491,17 @@ def test_locked_period_refuses_writes_until_reopened(ledger):
 
 # (serialized_rollback: the seeded indicators come back after other transactional tests)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.parametrize("first", ["write", "lock"])
-def test_a_period_locked_while_a_record_is_written(ledger, first):
+@pytest.mark.parametrize("first", ["write", "lock", "long write"])
+def test_a_period_locked_while_a_record_is_written(ledger, first, monkeypatch):
     """A record checked against the locked periods and a lock of its period, at once: the
     one that comes second waits for the first to commit. A write checked first commits
     before the lock exists; a lock created first is seen by the write, which is refused.
-    Never a record written into a period locked between its check and its commit."""
+    Never a record written into a period locked between its check and its commit. A lock
+    that waits too long (an import running) is refused with a "try again"."""
+    long_write = first == "long write"
+    if long_write:
+        monkeypatch.setattr(services, "PERIOD_LOCK_WAIT_SECONDS", 0.2)
+        first = "write"
     if connection.vendor != "postgresql":
         # SQLite: write transactions begin IMMEDIATE, one at a time; no guard is taken.
         assert settings.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
@@ -550,11 +558,16 @@ def test_a_period_locked_while_a_record_is_written(ledger, first):
     release.set()
     for thread in threads:
         thread.join(30)
+    events = EventRecord.objects.filter(campaign=ledger.campaign, date=d(2, 10))
+    written = PeriodLock.objects.filter(campaign=ledger.campaign).count()
+    if long_write:
+        assert isinstance(outcome["lock"], DomainError), outcome["lock"]
+        assert "try" in str(outcome["lock"]) or "再" in str(outcome["lock"])
+        assert (written, events.count()) == (0, 1)
+        return
     assert waiting, f"the {second_name} did not wait for the {first}"
     assert isinstance(outcome["lock"], PeriodLock), outcome["lock"]
-    written = PeriodLock.objects.filter(campaign=ledger.campaign).count()
     assert written == 1
-    events = EventRecord.objects.filter(campaign=ledger.campaign, date=d(2, 10))
     if first == "write":
         assert not isinstance(outcome["write"], BaseException), outcome["write"]
         assert events.count() == 1  # filed before the period was locked
@@ -656,6 +669,26 @@ def test_existing_links_get_their_keys(ledger):
         URL1: "news.example.cn/a/1",
         "https://tv.example.cn/4": "tv.example.cn/4",
     }
+
+
+def test_stale_link_keys_are_recomputed_by_the_command(ledger):
+    """Keys stored under older rules are recomputed (and only those), with one audit
+    entry; the outputs' status stays as it was."""
+    o1, o4 = ledger.records["O1"], ledger.records["O4"]
+    MediaOutput.objects.filter(pk=o1.pk).update(url_key="stale")
+    statuses = dict(MediaOutput.objects.values_list("pk", "status"))
+    out = io.StringIO()
+    call_command("url-keys-refresh", campaign=ledger.campaign.pk, stdout=out)
+    assert "1" in out.getvalue()
+    keys = dict(MediaOutput.objects.values_list("pk", "url_key"))
+    assert (keys[o1.pk], keys[o4.pk]) == ("news.example.cn/a/1", "tv.example.cn/4")
+    assert dict(MediaOutput.objects.values_list("pk", "status")) == statuses
+    entry = AuditEntry.objects.get(action="ledger.output.url_keys_refreshed")
+    assert entry.extra["changed"] == 1
+    call_command("url-keys-refresh", stdout=out)  # all campaigns: nothing stale now
+    assert AuditEntry.objects.filter(action="ledger.output.url_keys_refreshed").count() == 2
+    with pytest.raises(CommandError, match="999999"):
+        call_command("url-keys-refresh", campaign=999999)
 
 
 def test_duplicate_verdicts(ledger):

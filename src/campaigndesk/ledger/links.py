@@ -7,13 +7,19 @@ without a trailing slash or a ``#`` anchor. ``link_key`` reduces a link to what 
 page, and the duplicate check (``RecordWriter.duplicate_of``, the import's
 ``_flag_duplicates``) compares those keys; the link itself is kept as typed.
 
-What is dropped: the scheme (http and https name the same page here), a default port,
+What is dropped: the scheme (http and https name the same page here), port 80 or 443,
 ``www.``, the case of the host, a trailing slash, the fragment (unless it is a route,
 ``#/...`` or ``#!...``, which single-page sites use to name the page), and the query
 parameters that only say who shared it or from where (``TRACKING``); the remaining
-parameters are sorted. A WeChat article link (``mp.weixin.qq.com/s?...``) keeps only the
-four parameters that name the article. Short links of a service (a ``/s/<id>`` WeChat
-link beside its long form) cannot be matched without fetching them, and are not.
+parameters are sorted. A WeChat article link (``mp.weixin.qq.com/s?...``) that carries the
+four parameters naming the article keeps only those; one without them (a temporary link,
+``src=...&signature=...``) is treated like any other. Short links of a service (a
+``/s/<id>`` WeChat link beside its long form) cannot be matched without fetching them,
+and are not.
+
+The key is stored with each output (``MediaOutput.url_key``). When these rules change,
+``campaigndesk url-keys-refresh`` recomputes the stored keys, so that old outputs compare
+by the same rules as new ones.
 """
 
 from urllib.parse import unquote, urlsplit
@@ -50,10 +56,10 @@ def link_key(url: str) -> str:
         host = f"{host}:{port}"
     path = parts.path.rstrip("/")
     # (the parameters as typed, not decoded and encoded again: the key is never longer
-    # than the link)
-    pairs = [piece for piece in parts.query.split("&") if piece]
+    # than the link; a link copied out of a web page may have its & written as &amp;)
+    pairs = [piece for piece in parts.query.replace("&amp;", "&").split("&") if piece]
     names = [unquote(piece.partition("=")[0]) for piece in pairs]
-    if host == "mp.weixin.qq.com" and path == "/s":
+    if host == "mp.weixin.qq.com" and path == "/s" and set(WECHAT_ARTICLE) <= set(names):
         pairs = [p for p, name in zip(pairs, names, strict=True) if name in WECHAT_ARTICLE]
     else:
         pairs = [

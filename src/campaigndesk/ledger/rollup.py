@@ -789,9 +789,9 @@ def _finish(
         if not mine:
             continue
         if len(mine) > 1:
-            if 4 * len(mine) >= len(ordered):
+            at = {part[1]: part for part in mine} if 4 * len(mine) >= len(ordered) else {}
+            if len(at) == len(mine):
                 # (most groups present, as in a series: walk them in order, no sort key)
-                at = {part[1]: part for part in mine}
                 mine = [at[key] for key in ordered if key in at]
             else:
                 mine.sort(key=lambda part: place[part[1]])

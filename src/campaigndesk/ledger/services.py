@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import URLValidator
-from django.db import connection, models, transaction
+from django.db import OperationalError, connection, models, transaction
 from django.db.models import Q, signals
 from django.db.models.base import ModelState
 from django.utils import timezone
@@ -86,8 +86,6 @@ REFERENCES: dict[str, type[models.Model]] = {
     "indicator": Indicator,
     "schedule_item": ScheduleItem,
 }
-# What an output is recognised by when looking for duplicates.
-OUTPUT_IDENTITY = ("outlet_id", "title", "date", "url_key")
 # Counts feed facts (numeric(20, 4)): keep them below what a fact can hold.
 MAX_COUNT = {"PositiveIntegerField": 2_147_483_647, "PositiveBigIntegerField": 10**16 - 1}
 
@@ -165,9 +163,10 @@ class RecordWriter:
     # --- checks ---------------------------------------------------------------------
 
     def locks(self) -> list[PeriodLock]:
-        """The campaign's locked periods (read once). Read inside a transaction, they stay
-        true until it ends: the campaign's period guard is held shared first (see
-        ``guard_periods``), so a period being locked meanwhile waits for this write."""
+        """The campaign's locked periods, read once, and again at the first call inside a
+        transaction: there the campaign's period guard is held shared first (see
+        ``guard_periods``), so that they stay true until that transaction ends (a period
+        being locked meanwhile waits for it). A writer serves one transaction."""
         if self._locks is None or (not self._guarded and connection.in_atomic_block):
             if connection.in_atomic_block:
                 guard_periods(self.campaign.pk, exclusive=False)
@@ -991,6 +990,7 @@ def record_update(*, actor, record_kind: str, record: Record, **changes) -> Reco
     campaign = Campaign.objects.get(pk=record.campaign_id)
     writer = RecordWriter(actor=actor, campaign=campaign)
     with transaction.atomic():
+        writer.locks()  # (the period guard before the row lock, as every write takes them)
         fresh = _locked_copy(record)
         writer.check_unit(fresh.unit)
         writer.check_unlocked(fresh.date)
@@ -1015,7 +1015,10 @@ def record_update(*, actor, record_kind: str, record: Record, **changes) -> Reco
 
 
 def _identity(record: MediaOutput) -> tuple:
-    return tuple(getattr(record, name) for name in OUTPUT_IDENTITY)
+    """What makes an output a duplicate of another: its outlet, title, date and link key
+    (the key computed now, not as stored: a key stored under older rules must not make
+    every change of an old output look like a change of its link)."""
+    return (record.outlet_id, record.title, record.date, link_key(record.url))
 
 
 def _locked_copy(record: Record) -> Record:
@@ -1056,10 +1059,46 @@ def record_delete(*, actor, record_kind: str, record: Record) -> None:
     campaign = Campaign.objects.get(pk=record.campaign_id)
     writer = RecordWriter(actor=actor, campaign=campaign)
     with transaction.atomic():
+        writer.locks()  # (the period guard before the row lock, as every write takes them)
         fresh = _locked_copy(record)
         writer.check_unit(fresh.unit)
         writer.check_unlocked(fresh.date)
         _delete(actor, record_kind, fresh)
+
+
+def output_url_keys_refresh(*, actor, campaign: Campaign | None = None) -> int:
+    """Recompute the stored link keys of media outputs (all, or one campaign's) by the
+    rules ``links.link_key`` has now, and return how many changed (one audit entry). Run
+    after those rules change, so that old outputs compare as new ones do; outputs already
+    filed are not flagged or cleared again (their status is the office's business)."""
+    outputs = MediaOutput.objects.order_by("pk")
+    if campaign is not None:
+        outputs = outputs.filter(campaign=campaign)
+    changed = 0
+    last = 0
+    with transaction.atomic():
+        while True:
+            rows = list(outputs.filter(pk__gt=last).values_list("pk", "url", "url_key")[:500])
+            if not rows:
+                break
+            last = rows[-1][0]
+            stale = [
+                MediaOutput(pk=pk, url_key=key)
+                for pk, url, stored in rows
+                if (key := link_key(url)) != stored
+            ]
+            if stale:
+                MediaOutput.objects.bulk_update(stale, ["url_key"])
+                changed += len(stale)
+        audit_log(
+            actor=actor,
+            action="ledger.output.url_keys_refreshed",
+            object_type="ledger.mediaoutput",
+            object_repr=str(campaign) if campaign is not None else "",
+            region_path=campaign.region_path if campaign is not None else "",
+            extra={"changed": changed, "campaign": campaign.pk if campaign else None},
+        )
+    return changed
 
 
 @records_denials("ledger.output.duplicate_resolve")
@@ -1071,6 +1110,7 @@ def output_duplicate_resolve(*, actor, record: MediaOutput, is_duplicate: bool) 
     campaign = Campaign.objects.get(pk=record.campaign_id)
     writer = RecordWriter(actor=actor, campaign=campaign)
     with transaction.atomic():
+        writer.locks()  # (the period guard before the row lock, as every write takes them)
         fresh = _locked_copy(record)
         require_manage(actor, region_path=fresh.region_path, what=str(fresh))
         if fresh.status != RecordStatus.DUPLICATE:
@@ -1172,46 +1212,84 @@ def evidence_verify(*, actor, evidence: Evidence) -> Evidence:
 # The first key of the advisory lock guarding a campaign's locked periods (PostgreSQL),
 # the campaign's id the second.
 PERIOD_GUARD = 0x534C
+# How long locking a period waits for the writes in progress (an import may take minutes;
+# while the lock waits, new writes of the campaign wait behind it).
+PERIOD_LOCK_WAIT_SECONDS = 10.0
 
 
-def guard_periods(campaign_id: int, *, exclusive: bool) -> None:
+class PeriodGuardBusy(Exception):
+    """The period guard was not had within the time allowed."""
+
+
+def guard_periods(campaign_id: int, *, exclusive: bool, wait_seconds: float | None = None) -> None:
     """Hold the campaign's period guard until the transaction ends: shared by every write
     that has checked the locked periods, exclusive while a period is being locked. A write
     that checked before a lock is created commits first; one that checks after it waits
     and then sees it. Without the guard a record could be written into a period locked
     between its check and its commit. On PostgreSQL a transaction-level advisory lock;
-    SQLite needs none: its write transactions begin IMMEDIATE, one at a time."""
+    SQLite needs none: its write transactions begin IMMEDIATE, one at a time.
+
+    With ``wait_seconds``, raises PeriodGuardBusy when the guard is not had by then (the
+    transaction is then aborted: call inside a block that rolls back)."""
     if connection.vendor != "postgresql":
         return
     function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {function}(%s, %s)", [PERIOD_GUARD, campaign_id])
+        if wait_seconds is None:
+            cursor.execute(f"SELECT {function}(%s, %s)", [PERIOD_GUARD, campaign_id])
+            return
+        cursor.execute("SELECT current_setting('lock_timeout')")
+        (before,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT set_config('lock_timeout', %s, true)", [f"{round(wait_seconds * 1000)}ms"]
+        )
+        try:
+            cursor.execute(f"SELECT {function}(%s, %s)", [PERIOD_GUARD, campaign_id])
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+                raise PeriodGuardBusy() from error
+            raise
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [before])
+
+
+# PostgreSQL's SQLSTATE for a lock not had within lock_timeout.
+LOCK_NOT_AVAILABLE = "55P03"
 
 
 @records_denials("ledger.period.lock")
 def period_lock(
     *, actor, campaign: Campaign, start: datetime.date, end: datetime.date, reason: str = ""
 ) -> PeriodLock:
-    """Lock the campaign's records dated from ``start`` to ``end`` (office only)."""
+    """Lock the campaign's records dated from ``start`` to ``end`` (office only). Waits
+    for the campaign's writes in progress to commit (up to PERIOD_LOCK_WAIT_SECONDS; then
+    DomainError: try again); writes after it see the lock."""
     require_manage(actor, region_path=campaign.region_path, what=str(campaign))
     if end < start:
         raise FieldError("end", _("The period ends before it starts."))
-    with transaction.atomic():
-        guard_periods(campaign.pk, exclusive=True)
-        lock = PeriodLock.objects.create(
-            campaign=campaign,
-            start=start,
-            end=end,
-            reason=reason,
-            locked_by=actor if getattr(actor, "pk", None) else None,
-        )
-        audit_log(
-            actor=actor,
-            action="ledger.period.locked",
-            obj=lock,
-            after=snapshot(lock),
-            region_path=campaign.region_path,
-        )
+    try:
+        with transaction.atomic():
+            guard_periods(campaign.pk, exclusive=True, wait_seconds=PERIOD_LOCK_WAIT_SECONDS)
+            lock = PeriodLock.objects.create(
+                campaign=campaign,
+                start=start,
+                end=end,
+                reason=reason,
+                locked_by=actor if getattr(actor, "pk", None) else None,
+            )
+            audit_log(
+                actor=actor,
+                action="ledger.period.locked",
+                obj=lock,
+                after=snapshot(lock),
+                region_path=campaign.region_path,
+            )
+    except PeriodGuardBusy:
+        raise DomainError(
+            _(
+                "Records of this campaign are being written (an import may be running); "
+                "lock the period again in a few minutes."
+            )
+        ) from None
     return lock
 
 
