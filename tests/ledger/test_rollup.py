@@ -281,6 +281,29 @@ def test_group_by_township_and_period(ledger):
     assert len(untotalled.rows) == 3
 
 
+@pytest.mark.parametrize(
+    ("group_by", "series"),
+    [
+        (("township",), None),  # codes (text), a blank code among them
+        (("unit",), None),  # ids: in the order of their text ("10" before "9")
+        (("outlet",), None),  # ids and None (facts of no outlet): None last
+        (("township", "period"), "week"),  # text and dates
+        (("period",), "month"),
+        (("kind", "outlet_level"), None),
+    ],
+)
+def test_each_indicators_groups_come_in_the_order_of_their_text(ledger, group_by, series):
+    result = rollup(actor=SYSTEM, campaign=ledger.campaign, group_by=group_by, series=series)
+    assert any(row.group for row in result.rows)
+    names = list(group_by) if "period" in group_by or series is None else [*group_by, "period"]
+    for code, rows in result.by_indicator().items():
+        keys = [tuple(row.group[name] for name in names) for row in rows if row.group]
+        expected = sorted(keys, key=lambda key: tuple((v is None, str(v)) for v in key))
+        assert keys == expected, code
+        assert len(set(keys)) == len(keys), code
+        assert not rows[0].group, code  # the total first
+
+
 def test_unknown_dimension_series_or_indicator(ledger):
     with pytest.raises(DomainError):
         run(ledger, "office", "media_outputs", group_by=["colour"])

@@ -41,6 +41,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from operator import itemgetter
 
 from django.db import connection
 from django.db.models import (
@@ -753,31 +754,74 @@ def _rows(
         with_total=with_total,
         every_indicator=every_indicator,
     )
-    rows = _finish(sums + latest + distinct, wanted, ratios, columns)
-    if not with_total:
+    grouped = _by_indicator(sums + latest + distinct)
+    # (the totals before _finish, which puts each indicator's parts in order in place)
+    totals = None
+    if with_total:
+        sum_ids = [i.id for i in by_aggregation[Aggregation.SUM]]
+        totals = _folded_sums(grouped, sum_ids) + _latest_totals(latest, []) + distinct_totals
+    rows = _finish(grouped, wanted, ratios, columns)
+    if totals is None:
         return rows
-    totals = _sum_totals(sums, []) + _latest_totals(latest, []) + distinct_totals
-    return _finish(totals, wanted, ratios, []) + rows
+    return _finish(_by_indicator(totals), wanted, ratios, []) + rows
 
 
-def _finish(
-    parts: list[Part], wanted: list[Indicator], ratios: list[Indicator], columns: list[str]
-) -> list[RollupRow]:
-    """The rows of the indicators asked for, from the unrounded ``parts`` (keyed by
-    ``columns``) and the ratios computed from them: in the order asked, each indicator's
-    groups in the order of their values (blank last), every figure rounded once."""
+def _by_indicator(parts: list[Part]) -> dict[int, list[Part]]:
     by_indicator: dict[int, list[Part]] = defaultdict(list)
     for part in parts:
         by_indicator[part[0]].append(part)
+    return by_indicator
+
+
+_VALUE, _RANK, _COUNT = itemgetter(2), itemgetter(3), itemgetter(4)
+
+
+def _folded_sums(by_indicator: dict[int, list[Part]], ids: list[int]) -> list[Part]:
+    """The total of each sum indicator of ``ids`` over its groups (what ``_sum_totals``
+    gives with no columns; added up in C, for a series' thousands of parts)."""
+    totals: list[Part] = []
+    for indicator_id in ids:
+        mine = by_indicator.get(indicator_id)
+        if not mine:
+            continue
+        values = list(map(_VALUE, mine))
+        try:
+            total = sum(values[1:], values[0])
+        except TypeError:  # (a group without a value; never from SUM over facts)
+            values = [value for value in values if value is not None]
+            total = sum(values[1:], values[0]) if values else None
+        totals.append((indicator_id, (), total, max(map(_RANK, mine)), sum(map(_COUNT, mine)), ()))
+    return totals
+
+
+def _finish(
+    by_indicator: dict[int, list[Part]],
+    wanted: list[Indicator],
+    ratios: list[Indicator],
+    columns: list[str],
+) -> list[RollupRow]:
+    """The rows of the indicators asked for, from the unrounded parts of each indicator
+    (keyed by ``columns``; their lists are put in order in place) and the ratios computed
+    from them: in the order asked, each indicator's groups in the order of their values'
+    text (blank last), every figure rounded once."""
     # Ratios are computed from the unrounded parts and rounded to 0.01 themselves.
     # (from the parts alone: a ratio's part is never a ratio)
     rates = {ratio.id: _ratio_parts(ratio, by_indicator) for ratio in ratios}
-    by_indicator.update(rates)
+    keys = {part[1] for mine in by_indicator.values() for part in mine}
+    by_indicator = {**by_indicator, **rates}
     # A time series has thousands of rows but few distinct groups: the groups are ordered
-    # once, and each indicator's rows by that order.
-    keys = {part[1] for part in parts}
-    ordered = sorted(keys, key=lambda key: tuple((v is None, str(v)) for v in key))
-    place = {key: index for index, key in enumerate(ordered)}
+    # once, and each indicator's rows by that order. Keys of text and dates alone (codes,
+    # periods) sort as they are in that order, and each indicator's rows by their key.
+    if _natively_ordered(keys):
+        ordered = sorted(keys)
+        order_of = _KEY
+    else:
+        ordered = sorted(keys, key=lambda key: tuple((v is None, str(v)) for v in key))
+        place = {key: index for index, key in enumerate(ordered)}
+
+        def order_of(part: Part) -> int:
+            return place[part[1]]
+
     # The rows of one group share its dict (see RollupRow).
     names = [_DIMENSION_OF.get(column, column) for column in columns]
     groups = {key: dict(zip(names, key, strict=True)) for key in ordered}
@@ -789,12 +833,7 @@ def _finish(
         if not mine:
             continue
         if len(mine) > 1:
-            at = {part[1]: part for part in mine} if 4 * len(mine) >= len(ordered) else {}
-            if len(at) == len(mine):
-                # (most groups present, as in a series: walk them in order, no sort key)
-                mine = [at[key] for key in ordered if key in at]
-            else:
-                mine.sort(key=lambda part: place[part[1]])
+            mine.sort(key=order_of)
         if indicator.id in rates:  # (rounded already)
             rows += [
                 RollupRow(indicator, groups[k], v, approx[r], n) for _id, k, v, r, n, _order in mine
@@ -814,6 +853,23 @@ def _finish(
             for _id, k, v, r, n, _order in mine
         ]
     return rows
+
+
+_KEY = itemgetter(1)
+
+
+def _natively_ordered(keys: set[tuple]) -> bool:
+    """Whether the group keys sort as they are in the order of their values' text, blank
+    last: each position holds only text, or only dates (whose text is ISO), and no key
+    holds a blank (None)."""
+    kinds = None
+    for key in keys:
+        mine = tuple(map(type, key))
+        if kinds is None:
+            kinds = mine
+        elif mine != kinds:
+            return False
+    return kinds is None or all(kind is str or kind is datetime.date for kind in kinds)
 
 
 def _ratio_parts(ratio: Indicator, by_indicator: dict[int, list[Part]]) -> list[Part]:
