@@ -3,8 +3,6 @@
 
 import datetime
 import io
-import threading
-import time
 from decimal import Decimal
 from importlib import import_module
 
@@ -36,6 +34,7 @@ from campaigndesk.ledger.services import (
     record_update,
 )
 
+from ..concurrency import overlap
 from .conftest import URL1, d, indicator
 
 KINDS = ["output", "material", "event", "figure"]
@@ -509,8 +508,6 @@ def test_a_period_locked_while_a_record_is_written(ledger, first, monkeypatch):
             guard_periods(ledger.campaign.pk, exclusive=True)
         assert queries.captured_queries == []
         return
-    holding, release = threading.Event(), threading.Event()
-    outcome: dict[str, object] = {}
 
     def write():
         return record_create(
@@ -527,37 +524,8 @@ def test_a_period_locked_while_a_record_is_written(ledger, first, monkeypatch):
 
     steps = {"write": write, "lock": lock}
     second_name = "lock" if first == "write" else "write"
-
-    def run_first():
-        try:
-            with transaction.atomic():
-                outcome[first] = steps[first]()
-                holding.set()
-                release.wait(20)
-        except BaseException as error:  # reported by the assertions below
-            outcome[first] = error
-        finally:
-            holding.set()
-            connection.close()
-
-    def run_second():
-        try:
-            holding.wait(20)
-            outcome[second_name] = steps[second_name]()
-        except BaseException as error:
-            outcome[second_name] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run_first), threading.Thread(target=run_second)]
-    for thread in threads:
-        thread.start()
-    holding.wait(20)
-    time.sleep(0.5)
-    waiting = threads[1].is_alive()
-    release.set()
-    for thread in threads:
-        thread.join(30)
+    both = overlap(steps[first], steps[second_name])
+    outcome = {first: both.first, second_name: both.second}
     events = EventRecord.objects.filter(campaign=ledger.campaign, date=d(2, 10))
     written = PeriodLock.objects.filter(campaign=ledger.campaign).count()
     if long_write:
@@ -565,7 +533,7 @@ def test_a_period_locked_while_a_record_is_written(ledger, first, monkeypatch):
         assert "try" in str(outcome["lock"]) or "再" in str(outcome["lock"])
         assert (written, events.count()) == (0, 1)
         return
-    assert waiting, f"the {second_name} did not wait for the {first}"
+    assert both.second_waited, f"the {second_name} did not wait for the {first}"
     assert isinstance(outcome["lock"], PeriodLock), outcome["lock"]
     assert written == 1
     if first == "write":

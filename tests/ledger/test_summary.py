@@ -5,8 +5,6 @@ facts alone, for every question it answers, over random records in two counties.
 import datetime
 import io
 import random
-import threading
-import time
 from decimal import Decimal
 
 import pytest
@@ -28,6 +26,7 @@ from campaigndesk.ledger.rollup import RollupFilter, rollup
 from campaigndesk.ledger.services import record_create, record_delete, record_update
 from campaigndesk.regions.models import RegionLevel, UnitKind
 
+from ..concurrency import overlap
 from ..factories import CampaignFactory, OutletFactory, UnitFactory, make_region
 
 D = datetime.date
@@ -340,46 +339,16 @@ def test_concurrent_writers_in_one_campaign_wait_for_each_other(world):
             summary.serialise(p.campaign.pk)
         assert queries.captured_queries == []
         return
-    holding, release = threading.Event(), threading.Event()
-    errors: list[BaseException] = []
 
     def file(day):
         return record_create(actor=SYSTEM, campaign=p.campaign, record_kind="material",
                              unit=world.county_unit, region=world.township, date=day,
                              kind="banner", quantity=Decimal(4))  # fmt: skip
 
-    def first():
-        try:
-            with transaction.atomic():
-                file(D(2024, 3, 5))
-                holding.set()
-                release.wait(20)
-        except BaseException as error:  # reported by the assertion below
-            errors.append(error)
-        finally:
-            holding.set()
-            connection.close()
-
-    def second():
-        try:
-            holding.wait(20)
-            file(D(2024, 3, 6))
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    holding.wait(20)
-    time.sleep(0.5)
-    waiting = threads[1].is_alive()
-    release.set()
-    for thread in threads:
-        thread.join(30)
+    both = overlap(lambda: file(D(2024, 3, 5)), lambda: file(D(2024, 3, 6)))
+    errors = [e for e in (both.first, both.second) if isinstance(e, BaseException)]
     assert not errors, errors
-    assert waiting, "the second writer did not wait for the first"
+    assert both.second_waited, "the second writer did not wait for the first"
     assert_same_as_rebuild()
     with_cells = FactSummary.objects.filter(
         campaign=p.campaign, indicator__code="banners", bucket=D(2024, 3, 4)
