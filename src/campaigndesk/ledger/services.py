@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import URLValidator
-from django.db import OperationalError, connection, models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q, signals
 from django.db.models.base import ModelState
 from django.utils import timezone
@@ -29,6 +29,7 @@ from campaigndesk.accounts.models import Role
 from campaigndesk.accounts.scoping import can_manage, is_admin, require_manage
 from campaigndesk.campaigns.models import Campaign, ScheduleItem
 from campaigndesk.common.errors import DomainError, FieldError, Forbidden, NotFound
+from campaigndesk.common.locks import LockBusy, advisory_xact_lock
 from campaigndesk.regions.models import Outlet, Region, Unit
 from campaigndesk.regions.paths import is_within
 
@@ -990,8 +991,7 @@ def record_update(*, actor, record_kind: str, record: Record, **changes) -> Reco
     campaign = Campaign.objects.get(pk=record.campaign_id)
     writer = RecordWriter(actor=actor, campaign=campaign)
     with transaction.atomic():
-        writer.locks()  # (the period guard before the row lock, as every write takes them)
-        fresh = _locked_copy(record)
+        fresh = _locked_copy(record, writer)
         writer.check_unit(fresh.unit)
         writer.check_unlocked(fresh.date)
         before = snapshot(fresh)
@@ -1021,8 +1021,11 @@ def _identity(record: MediaOutput) -> tuple:
     return (record.outlet_id, record.title, record.date, link_key(record.url))
 
 
-def _locked_copy(record: Record) -> Record:
-    """The record as stored now, locked for the rest of the transaction."""
+def _locked_copy(record: Record, writer: RecordWriter) -> Record:
+    """The record as stored now, locked for the rest of the transaction. The campaign's
+    period guard is taken first (``writer.locks``): every write takes the two in that
+    order."""
+    writer.locks()
     try:
         return type(record).objects.select_for_update().get(pk=record.pk)
     except type(record).DoesNotExist:
@@ -1059,8 +1062,7 @@ def record_delete(*, actor, record_kind: str, record: Record) -> None:
     campaign = Campaign.objects.get(pk=record.campaign_id)
     writer = RecordWriter(actor=actor, campaign=campaign)
     with transaction.atomic():
-        writer.locks()  # (the period guard before the row lock, as every write takes them)
-        fresh = _locked_copy(record)
+        fresh = _locked_copy(record, writer)
         writer.check_unit(fresh.unit)
         writer.check_unlocked(fresh.date)
         _delete(actor, record_kind, fresh)
@@ -1110,8 +1112,7 @@ def output_duplicate_resolve(*, actor, record: MediaOutput, is_duplicate: bool) 
     campaign = Campaign.objects.get(pk=record.campaign_id)
     writer = RecordWriter(actor=actor, campaign=campaign)
     with transaction.atomic():
-        writer.locks()  # (the period guard before the row lock, as every write takes them)
-        fresh = _locked_copy(record)
+        fresh = _locked_copy(record, writer)
         require_manage(actor, region_path=fresh.region_path, what=str(fresh))
         if fresh.status != RecordStatus.DUPLICATE:
             raise DomainError(_("This output is not flagged as a duplicate."))
@@ -1217,43 +1218,14 @@ PERIOD_GUARD = 0x534C
 PERIOD_LOCK_WAIT_SECONDS = 10.0
 
 
-class PeriodGuardBusy(Exception):
-    """The period guard was not had within the time allowed."""
-
-
 def guard_periods(campaign_id: int, *, exclusive: bool, wait_seconds: float | None = None) -> None:
     """Hold the campaign's period guard until the transaction ends: shared by every write
     that has checked the locked periods, exclusive while a period is being locked. A write
     that checked before a lock is created commits first; one that checks after it waits
     and then sees it. Without the guard a record could be written into a period locked
-    between its check and its commit. On PostgreSQL a transaction-level advisory lock;
-    SQLite needs none: its write transactions begin IMMEDIATE, one at a time.
-
-    With ``wait_seconds``, raises PeriodGuardBusy when the guard is not had by then (the
-    transaction is then aborted: call inside a block that rolls back)."""
-    if connection.vendor != "postgresql":
-        return
-    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
-    with connection.cursor() as cursor:
-        if wait_seconds is None:
-            cursor.execute(f"SELECT {function}(%s, %s)", [PERIOD_GUARD, campaign_id])
-            return
-        cursor.execute("SELECT current_setting('lock_timeout')")
-        (before,) = cursor.fetchone()
-        cursor.execute(
-            "SELECT set_config('lock_timeout', %s, true)", [f"{round(wait_seconds * 1000)}ms"]
-        )
-        try:
-            cursor.execute(f"SELECT {function}(%s, %s)", [PERIOD_GUARD, campaign_id])
-        except OperationalError as error:
-            if getattr(error.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
-                raise PeriodGuardBusy() from error
-            raise
-        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [before])
-
-
-# PostgreSQL's SQLSTATE for a lock not had within lock_timeout.
-LOCK_NOT_AVAILABLE = "55P03"
+    between its check and its commit. An advisory lock on PostgreSQL (``common.locks``;
+    raises LockBusy after ``wait_seconds``); SQLite needs none."""
+    advisory_xact_lock(PERIOD_GUARD, campaign_id, shared=not exclusive, wait_seconds=wait_seconds)
 
 
 @records_denials("ledger.period.lock")
@@ -1283,7 +1255,7 @@ def period_lock(
                 after=snapshot(lock),
                 region_path=campaign.region_path,
             )
-    except PeriodGuardBusy:
+    except LockBusy:
         raise DomainError(
             _(
                 "Records of this campaign are being written (an import may be running); "

@@ -39,6 +39,7 @@ from collections.abc import Iterable, Iterator
 
 from django.db import connection
 
+from campaigndesk.common.locks import advisory_xact_lock
 from campaigndesk.regions.paths import subtree_upper_bound
 
 from .models import (
@@ -255,11 +256,8 @@ def serialise(campaign_id: int) -> None:
     earlier one's transaction ends. Two writers recomputing the same cells (a county's,
     or the units of the province above it) would otherwise each delete the rows the other
     had not committed yet and collide inserting them. On PostgreSQL a transaction-level
-    advisory lock; SQLite admits one writing transaction at a time anyway."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, campaign_id])
+    advisory lock (``common.locks``); SQLite admits one writing transaction at a time."""
+    advisory_xact_lock(LOCK_NAMESPACE, campaign_id)
 
 
 # (kind, the fact's column or expression naming the member, the condition for one)
