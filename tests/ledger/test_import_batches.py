@@ -19,7 +19,7 @@ from campaigndesk.ledger.models import (
     PeriodLock,
 )
 from campaigndesk.ledger.rollup import rollup
-from campaigndesk.ledger.services import record_create, record_update
+from campaigndesk.ledger.services import evidence_add, record_create, record_update
 
 from .io_files import (
     GOOD,
@@ -257,3 +257,51 @@ def test_a_generated_file_of_twenty_thousand_rows(io_world):
     # Rows 0, 3, 6, ... (units[n % 3] == county unit) have no township.
     assert sum(by_township.values()) == expected_banners
     assert set(by_township) == {"", "532301001", "532301002"}
+
+
+def test_undo_refuses_when_a_created_record_changed_since(io_world):
+    campaign = io_world.campaign
+    rows = [EVENT_HEADER, ["鹿城镇人民政府", "", "2024-02-07", "宣讲", "原", "1", "1", "", "E-1"]]
+    first = run_import(SYSTEM, campaign, "event", csv_bytes(rows), "a.csv")
+    # A later import updates the record through its id: undoing the first would delete
+    # what the second wrote (and leave the second "imported" with nothing behind it).
+    rows[1][4] = "改"
+    second = run_import(SYSTEM, campaign, "event", csv_bytes(rows), "b.csv")
+    with pytest.raises(DomainError) as caught:
+        import_batch_undo(actor=SYSTEM, batch=first.batch)
+    assert "changed after the import" in caught.value.message
+    assert EventRecord.objects.get().title == "改"
+    # Undone in turn, newest first, both go: the second puts the record back as the first
+    # left it, time of change included.
+    import_batch_undo(actor=SYSTEM, batch=second.batch)
+    assert EventRecord.objects.get().title == "原"
+    import_batch_undo(actor=SYSTEM, batch=first.batch)
+    assert not EventRecord.objects.exists()
+
+
+def test_undo_refuses_when_a_created_record_was_edited_or_given_evidence(io_world):
+    campaign = io_world.campaign
+    rows = [EVENT_HEADER, ["鹿城镇人民政府", "", "2024-02-07", "宣讲", "原", "1", "1", "", "E-1"]]
+    first = run_import(SYSTEM, campaign, "event", csv_bytes(rows), "a.csv")
+    record = EventRecord.objects.get()
+    evidence_add(
+        actor=SYSTEM,
+        record_kind="event",
+        record=record,
+        data=b"\xff\xd8\xff\xe0 sign-in",
+        filename="签到表.jpg",
+        evidence_kind="sign_in",
+    )
+    with pytest.raises(DomainError) as caught:
+        import_batch_undo(actor=SYSTEM, batch=first.batch)
+    assert "evidence" in caught.value.message
+    # A hand edit of a record an import created, likewise.
+    rows = [EVENT_HEADER, ["鹿城镇人民政府", "", "2024-02-08", "宣讲", "另", "1", "1", "", "E-2"]]
+    other = run_import(SYSTEM, campaign, "event", csv_bytes(rows), "b.csv")
+    edited = EventRecord.objects.get(external_id="E-2")
+    record_update(actor=SYSTEM, record_kind="event", record=edited, title="手改")
+    with pytest.raises(DomainError) as caught:
+        import_batch_undo(actor=SYSTEM, batch=other.batch)
+    assert "changed after the import" in caught.value.message
+    assert EventRecord.objects.count() == 2
+    assert ImportBatch.objects.filter(undone_at__isnull=False).count() == 0

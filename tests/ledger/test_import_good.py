@@ -256,3 +256,30 @@ def test_xlsx_progress_comes_from_the_declared_extent():
     assert file.fraction() == 0.4
     assert [number for number, _values in rows][-1] == 10
     assert file.fraction() == 1.0
+
+
+def test_two_spellings_of_one_region_code_in_one_file(io_world):
+    rows = [
+        HEADERS["event"],
+        ["鹿城镇人民政府", "532301001", "2024-02-07", "宣讲", "", "1", "10", ""],
+        ["鹿城镇人民政府", "532301001000", "2024-02-08", "宣讲", "", "1", "10", ""],
+    ]
+    result = run_import(SYSTEM, io_world.campaign, "event", csv_bytes(rows), "e.csv")
+    assert result.created == 2
+    assert {r.region for r in EventRecord.objects.all()} == {io_world.world.township}
+
+
+def test_formula_results_read_as_the_sheet_shows_them(io_world):
+    # =3*1.1, =100*1.1 and =B2*0.3 as Excel stores their results: binary noise the sheet
+    # (and a CSV saved from it) rounds away.
+    rows = [
+        HEADERS["material"],
+        ["鹿城镇人民政府", "", "2024-02-07", "横幅", 100 * 1.1, "", 3 * 1.1, ""],
+        ["鹿城镇人民政府", "", "2024-02-07", "宣传单", 0.07 * 100, "", "", ""],
+    ]
+    assert rows[1][4] != 110 and rows[1][6] != 3.3 and rows[2][4] != 7
+    result = run_import(SYSTEM, io_world.campaign, "material", xlsx_bytes(rows), "m.xlsx")
+    assert result.created == 2
+    banner = MaterialRecord.objects.get(kind="banner")
+    assert (banner.quantity, banner.area_m2) == (110, Decimal("3.3"))
+    assert MaterialRecord.objects.get(kind="leaflet").quantity == 7

@@ -351,3 +351,41 @@ def test_a_broken_sheet_read_by_another_process_is_a_sheet_error():
         list(reader)
     assert not isinstance(caught.value, ReaderFailed)  # reported, not crashed
     assert reader.process.returncode == 0
+
+
+def with_builtin_format(data: bytes, builtin: int) -> bytes:
+    """The workbook with its one date style pointing at built-in format ``builtin`` and no
+    format of its own, as a Chinese Excel saves its long date (31: yyyy年m月d日)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/styles.xml":
+                text = content.decode("utf-8")
+                assert 'numFmtId="14"' in text
+                content = text.replace('numFmtId="14"', f'numFmtId="{builtin}"').encode()
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("builtin", "expected"),
+    [
+        (31, datetime.datetime(2024, 3, 1)),  # yyyy"年"m"月"d"日"
+        (57, datetime.datetime(2024, 3, 1)),  # yyyy"年"m"月"
+        (32, 45352),  # h"时"mm"分": a time of day, stays a number
+    ],
+)
+def test_east_asian_builtin_date_formats_are_dates(builtin, expected):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["日期"])
+    sheet.cell(row=2, column=1, value=datetime.date(2024, 3, 1)).number_format = "mm-dd-yy"
+    data = with_builtin_format(saved(workbook), builtin)
+    assert our_rows(data) == [(1, ("日期",)), (2, (expected,))]
+    opened = first_sheet(io.BytesIO(data))
+    try:
+        assert list(SheetRows(opened))[1] == (2, (expected,))
+    finally:
+        opened.archive.close()

@@ -31,9 +31,15 @@ from .models import (
 
 
 def campaign_list(*, actor) -> QuerySet[Campaign]:
-    """Campaigns the actor may see: those over its office's subtree, or those its unit
-    takes part in."""
-    q = visible_q(actor, path_field="region_path", unit_field="unit_links__unit")
+    """Campaigns the actor may see: those over its office's subtree, those a unit of that
+    subtree takes part in (a county office in a prefecture-wide campaign acts for its
+    units there), or, for a reporter, those its unit takes part in."""
+    q = visible_q(
+        actor,
+        path_field="region_path",
+        unit_field="unit_links__unit",
+        unit_path_field="unit_links__unit__region_path",
+    )
     return Campaign.objects.filter(q).select_related("lead_unit", "region").distinct()
 
 

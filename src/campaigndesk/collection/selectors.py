@@ -51,10 +51,16 @@ __all__ = [
 
 
 def _visible_tasks(actor) -> QuerySet[CollectionTask]:
-    # An office (and the roles reading its subtree) sees the tasks of its region; a
-    # reporter sees the tasks that name its unit.
+    # An office (and the roles reading its subtree) sees the tasks of its region and those
+    # naming a unit of its subtree (it may answer for them: a superior's task naming the
+    # county office itself, say); a reporter sees the tasks that name its unit.
     return CollectionTask.objects.filter(
-        visible_q(actor, path_field="region_path", unit_field="units")
+        visible_q(
+            actor,
+            path_field="region_path",
+            unit_field="units",
+            unit_path_field="units__region_path",
+        )
     ).distinct()
 
 

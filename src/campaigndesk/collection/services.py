@@ -143,6 +143,17 @@ def _aware(moment: datetime.datetime) -> datetime.datetime:
     return moment
 
 
+def _local_time(moment: datetime.time, day: datetime.date) -> datetime.time:
+    """A time of day as the office's clock shows it: a time given with an offset
+    ("09:00Z", "17:00+08:00", from the API) is moved to the site's time zone (on ``day``,
+    for a zone with daylight saving) and stored without one, as the deadlines are
+    computed in that zone."""
+    if moment.utcoffset() is None:
+        return moment.replace(tzinfo=None)
+    local = datetime.datetime.combine(day, moment).astimezone(timezone.get_default_timezone())
+    return local.time().replace(tzinfo=None)
+
+
 def _clean_rule(
     *,
     campaign: Campaign,
@@ -174,6 +185,7 @@ def _clean_rule(
         return DeadlineRule(recurrence, first_period_start, due_at=due_at)
     if not isinstance(due_time, datetime.time):
         raise FieldError("due_time", _("A time of day is required for the deadline."))
+    due_time = _local_time(due_time, first_period_start)
     if recurrence == Recurrence.WEEKLY:
         if due_weekday is None or not 0 <= int(due_weekday) <= 6:
             raise FieldError("due_weekday", _("Choose the weekday of the deadline."))
@@ -460,7 +472,8 @@ def submission_submit(
     """Submit (or resubmit) ``unit``'s form for a round. ``values`` maps indicator codes
     to ``(value, approx)`` (or a bare value); a blank or missing code means nothing to
     report for it. Each value becomes one ledger figure dated the period's last day; a
-    resubmission updates or deletes those figures, so nothing is counted twice. Evidence
+    resubmission updates (only where the unit changed its value: an office's correction
+    in the ledger stays) or deletes those figures, so nothing is counted twice. Evidence
     files are attached to the submission's first figure. A submission after the deadline
     is flagged late. Raises Forbidden when the actor may not submit for the unit;
     FieldError for a unit the task does not name, an indicator not on the form, a
@@ -493,6 +506,9 @@ def submission_submit(
     by = actor if getattr(actor, "pk", None) else None
     source = _source(task, round)
     with transaction.atomic():
+        # The round's row locked first: two first submissions of one unit (a double tap)
+        # would otherwise both find none and both insert one.
+        list(CollectionRound.objects.select_for_update().filter(pk=round.pk).values_list("pk"))
         submission = Submission.objects.select_for_update().filter(round=round, unit=unit).first()
         before = None
         if submission is None:
@@ -540,7 +556,11 @@ def submission_submit(
                     approx=approx,
                     **figure_fields,
                 ).record
-            elif old.figure.value != value or old.figure.approx != approx:
+            elif (old.value, old.approx) != (value, approx) and (
+                old.figure.value != value or old.figure.approx != approx
+            ):
+                # Only a value the unit changed is written: one it sent again unchanged
+                # leaves the figure as the office may have corrected it in the ledger.
                 old.figure = ledger.record_update(
                     actor=actor,
                     record_kind=RecordKind.FIGURE,

@@ -181,6 +181,25 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
+def spreadsheet_float(value: float) -> float:
+    """A float as the spreadsheet shows it: to 15 significant digits, all that Excel keeps,
+    so that a formula's binary noise (=3*1.1 gives 3.3000000000000003) reads as the 3.3
+    the sheet shows and a CSV saved from it holds."""
+    return float(format(value, ".15g"))
+
+
+def text_of_export(value: str) -> str:
+    """Cell text as written, without the apostrophe an export puts before text that a
+    spreadsheet would take for a formula (``exports.safe_text``)."""
+    if value[:1] == "'" and value[1:2] in FORMULA_STARTS:
+        return value[1:]
+    return value
+
+
+# What a spreadsheet reads as the start of a formula in a cell of text.
+FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
 def _number_text(value: str) -> str:
     text = value.translate(_WIDTH).replace(" ", "")
     if _THOUSANDS.match(text):
@@ -196,6 +215,7 @@ def read_int(value: object, *, maximum: int = BIGINT_MAX) -> int | None:
     if isinstance(value, int):
         number = value
     elif isinstance(value, float):
+        value = spreadsheet_float(value)
         if not value.is_integer():
             raise CellError(_("Not a whole number: %(value)s") % {"value": value})
         number = int(value)
@@ -243,7 +263,7 @@ def read_decimal(value: object, *, max_digits: int, places: int) -> Decimal | No
         if isinstance(value, float):
             # repr() gives the shortest text that reads back as the same float: 0.1, not
             # 0.1000000000000000055511151231257827.
-            number = Decimal(repr(value))
+            number = Decimal(repr(spreadsheet_float(value)))
         elif isinstance(value, (int, Decimal)):
             number = Decimal(value)
         else:
@@ -407,6 +427,8 @@ class Column:
 
             def read_text(value: object) -> object:
                 text = value.strip() if type(value) is str else cell_text(value)
+                if text[:1] == "'":
+                    text = text_of_export(text)
                 if limit and len(text) > limit:
                     raise CellError(_("Longer than %(limit)s characters.") % {"limit": limit})
                 if not text:

@@ -16,6 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from campaigndesk.campaigns.models import Campaign
 from campaigndesk.common.errors import DomainError
@@ -24,7 +26,7 @@ from campaigndesk.regions.models import Outlet, Region, Unit
 from ..models import Approx, RecordKind
 from ..rollup import Rollup, RollupFilter, rollup
 from ..selectors import record_list
-from .columns import CHANNEL_LABELS, columns_for, kind_labels, label
+from .columns import CHANNEL_LABELS, FORMULA_STARTS, columns_for, kind_labels, label
 from .templates import CSV_TYPE, SHEET_TITLE, XLSX_TYPE, check_kind_and_format
 
 ROWS_PER_CHUNK = 500
@@ -75,9 +77,18 @@ class ExportFile:
         return b"".join(self.chunks)
 
 
+def safe_text(value: str) -> str:
+    """Text that a spreadsheet opening the CSV shows as text: an apostrophe goes before
+    text it would run as a formula (``=HYPERLINK(...)``, or ``+``, ``-``, ``@``, a tab
+    first). The import takes it off again (``columns.text_of_export``)."""
+    return "'" + value if value[:1] in FORMULA_STARTS else value
+
+
 def _csv_value(value: object) -> object:
     if value is None:
         return ""
+    if type(value) is str:
+        return safe_text(value)
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, (datetime.date, datetime.datetime)):
@@ -98,6 +109,15 @@ def csv_chunks(header: Sequence[str], rows: Iterable[Sequence]) -> Iterator[byte
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue().encode("utf-8")
+
+
+def _text_cell(sheet, text: str):
+    """A cell holding ``text`` as text: without the control characters a worksheet may not
+    hold (pasted from Word, say; openpyxl refuses them), and as a string even when it
+    begins with "=" (openpyxl would write a formula)."""
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", text))
+    cell.data_type = "s"
+    return cell
 
 
 def xlsx_chunks(
@@ -127,9 +147,11 @@ def xlsx_chunks(
                 cell.number_format = "yyyy-mm-dd"
                 cells.append(cell)
             elif index in text_columns and value not in (None, ""):
-                cell = WriteOnlyCell(sheet, value=str(value))
+                cell = _text_cell(sheet, str(value))
                 cell.number_format = "@"
                 cells.append(cell)
+            elif type(value) is str and value:
+                cells.append(_text_cell(sheet, value))
             else:
                 cells.append(None if value == "" else value)
         sheet.append(cells)

@@ -193,7 +193,8 @@ def ledger_import(
         batch.row_count = importer.rows
         batch.created_count = importer.created
         batch.updated_count = importer.updated
-        batch.save(update_fields=["row_count", "created_count", "updated_count"])
+        batch.finished_at = timezone.now()
+        batch.save(update_fields=["row_count", "created_count", "updated_count", "finished_at"])
         audit_log(
             actor=actor,
             action="ledger.batch.imported",
@@ -470,11 +471,12 @@ class _Importer:
             self._load_outlets({r.values["outlet"] for r in rows if r.values.get("outlet")})
 
     def _load_regions(self, codes: set[str]) -> None:
-        wanted = {normalize_official_code(c): c for c in codes if c not in self._regions}
+        # (each spelling as written: 532301 and 532301000000 may both be in one chunk)
+        wanted = {c: normalize_official_code(c) for c in codes if c not in self._regions}
         if not wanted:
             return
-        found = {r.code: r for r in Region.objects.filter(code__in=list(wanted))}
-        for code, written in wanted.items():
+        found = {r.code: r for r in Region.objects.filter(code__in=set(wanted.values()))}
+        for written, code in wanted.items():
             self._regions[written] = found.get(code)
 
     def top(self) -> Region:
@@ -854,7 +856,8 @@ def import_batch_undo(*, actor, batch: ImportBatch) -> ImportBatch:
     that the same file can be imported again. Raises Forbidden unless the actor imported
     the batch or is the office over the campaign (or an administrator), and may file for
     every unit involved; DomainError when the batch is already undone, when any record
-    involved lies in a locked period, or when a record it updated was changed since."""
+    involved lies in a locked period, or when a record it created or updated was changed
+    since (or was given evidence)."""
     campaign = Campaign.objects.get(pk=batch.campaign_id)
     own = getattr(actor, "pk", None) is not None and batch.created_by_id == actor.pk
     if not (own or can_manage(actor, region_path=campaign.region_path)):
@@ -869,6 +872,7 @@ def import_batch_undo(*, actor, batch: ImportBatch) -> ImportBatch:
         if batch.undone_at is not None:
             raise DomainError(_("This import was already undone."))
         created = model.objects.filter(batch=batch)
+        _refuse_changed_since(batch, created)
         units = set(created.values_list("unit_id", flat=True).distinct())
         restored = _restore_updates(batch, model, writer, units)
         for unit in Unit.objects.filter(pk__in=units):
@@ -882,8 +886,7 @@ def import_batch_undo(*, actor, batch: ImportBatch) -> ImportBatch:
             if hit is not None:
                 writer.check_unlocked(hit)  # raises FieldError naming the locked period
         ids = created.values("pk")
-        delete_facts(batch.kind, ids)
-        Evidence.objects.filter(record_kind=batch.kind, record_id__in=ids).delete()
+        delete_facts(batch.kind, ids)  # (no evidence: _refuse_changed_since)
         deleted = created.count()
         created.delete()
         batch.undone_at = timezone.now()
@@ -902,6 +905,36 @@ def import_batch_undo(*, actor, batch: ImportBatch) -> ImportBatch:
             region_path=campaign.region_path,
         )
     return batch
+
+
+def _refuse_changed_since(batch: ImportBatch, created) -> None:
+    """Raise DomainError when a record the batch created was changed after the import (by
+    hand, or updated by a later import) or has evidence attached: deleting it would lose
+    that work. The message names the first such record."""
+    if batch.finished_at is not None:
+        changed = created.filter(updated_at__gt=batch.finished_at).order_by("pk").first()
+        if changed is not None:
+            raise DomainError(
+                _(
+                    "%(record)s was changed after the import; the import cannot be undone "
+                    "without losing that change."
+                )
+                % {"record": changed}
+            )
+    evidence = (
+        Evidence.objects.filter(record_kind=batch.kind, record_id__in=created.values("pk"))
+        .order_by("record_id")
+        .values_list("record_id", flat=True)
+        .first()
+    )
+    if evidence is not None:
+        raise DomainError(
+            _(
+                "%(record)s has evidence attached since the import; the import cannot be "
+                "undone without losing it."
+            )
+            % {"record": created.get(pk=evidence)}
+        )
 
 
 def _restore_updates(batch: ImportBatch, model, writer: RecordWriter, units: set[int]) -> int:
@@ -940,9 +973,14 @@ def _restore_updates(batch: ImportBatch, model, writer: RecordWriter, units: set
             units.add(record.unit_id)
             changed.append(record)
         if changed:
+            # Put back as they were, their time of change too: an earlier import that
+            # updated or created them can then be undone in turn.
             now = timezone.now()
+            stamp = model._meta.get_field("updated_at")
+            by_id = {update.record_id: update.before for update in chunk}
             for record in changed:
-                record.updated_at = now
+                before = by_id[record.pk].get("updated_at")
+                record.updated_at = stamp.to_python(before) if before else now
             model.objects.bulk_update(changed, [f.name for f in fields] + ["updated_at"])
             fresh = list(
                 model.objects.filter(pk__in=[r.pk for r in changed]).select_related(

@@ -14,7 +14,9 @@ The values are those of ``iter_rows(values_only=True)`` after ``reset_dimensions
 numbers as int or float, cells of a date style as datetime (time or timedelta for those
 styles), shared and inline strings, booleans, error codes (``#N/A``) as text, formulas as
 their cached value, blanks as None; a row is as wide as its last cell, and a row missing
-from the XML (a blank row) is not yielded but keeps the numbering right.
+from the XML (a blank row) is not yielded but keeps the numbering right. One difference,
+on purpose: a cell in one of the East Asian built-in date formats (a Chinese Excel's
+long date, format 31) is a date here, where openpyxl gives its serial number.
 
 ``ReaderProcess`` gives the same rows parsed by a separate Python process (``_serve``),
 sent back in pickled frames through a pipe, so that an import parses on one core while it
@@ -111,7 +113,7 @@ def first_sheet(handle: BinaryIO | str | os.PathLike) -> Sheet | None:
                 path=str(rel.target).lstrip("/"),
                 title=sheet.name,
                 shared=reader.shared_strings,
-                date_styles=frozenset(reader.wb._date_formats),
+                date_styles=_date_styles(reader.wb),
                 timedelta_styles=frozenset(reader.wb._timedelta_formats),
                 epoch=reader.wb.epoch,
             )
@@ -131,10 +133,27 @@ def sheet_of(workbook, sheet) -> Sheet:
         path=str(sheet._worksheet_path).lstrip("/"),
         title=sheet.title,
         shared=sheet._shared_strings,
-        date_styles=frozenset(workbook._date_formats),
+        date_styles=_date_styles(workbook),
         timedelta_styles=frozenset(workbook._timedelta_formats),
         epoch=workbook.epoch,
     )
+
+
+# Built-in number formats that ECMA-376 leaves to the locale and openpyxl does not know:
+# in a Chinese Excel these are its dates (31 is yyyy"年"m"月"d"日"; 32–35, 55 and 56 are
+# times of day and stay numbers). A sheet saved there refers to them by number alone.
+EAST_ASIAN_DATE_FORMATS = frozenset({27, 28, 29, 30, 31, 36, 50, 51, 52, 53, 54, 57, 58})
+
+
+def _date_styles(workbook) -> frozenset[int]:
+    """The workbook's cell styles that hold dates: openpyxl's, and those of the East Asian
+    built-in date formats."""
+    east_asian = (
+        index
+        for index, style in enumerate(workbook._cell_styles)
+        if style.numFmtId in EAST_ASIAN_DATE_FORMATS
+    )
+    return frozenset(workbook._date_formats).union(east_asian)
 
 
 def _number(text: str) -> int | float:
