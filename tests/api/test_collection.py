@@ -192,6 +192,10 @@ def test_submission_errors_name_the_field(login, world):
             {"unit_id": world.township_unit.pk, "values": {"lectures": {"value": "many"}}},
             "values.lectures.value",
         ),
+        (  # the ledger keeps four places: refused, not rounded away
+            {"unit_id": world.township_unit.pk, "values": {"lectures": {"value": "1.23456"}}},
+            "values.lectures",
+        ),
         (
             {
                 "unit_id": world.township_unit.pk,

@@ -428,6 +428,11 @@ def _parse_values(
             raise FieldError(code, _("%(name)s must not be negative.") % {"name": indicator.name})
         if number >= MAX_VALUE:
             raise FieldError(code, _("%(name)s is too large.") % {"name": indicator.name})
+        if number != number.quantize(FOUR_PLACES):  # (the ledger keeps four places)
+            raise FieldError(
+                code,
+                _("At most %(places)s decimal places: %(value)s") % {"places": 4, "value": value},
+            )
         approx = approx or ""
         if approx not in Approx.values:
             raise FieldError(code, _("Unknown approximation."))

@@ -738,7 +738,8 @@ def _behind(actor, tasks, now) -> list[BehindQuota]:
     for task in tasks:
         if not collection.can_view_status(actor, task):
             continue
-        closed = task.rounds.filter(due_at__lte=now).order_by("-due_at").first()
+        # (past its deadline as everywhere: an answer at the deadline itself is on time)
+        closed = task.rounds.filter(due_at__lt=now).order_by("-due_at").first()
         if closed is None:
             continue
         status = collection.round_status(round=closed, now=now)
