@@ -305,3 +305,27 @@ def test_undo_refuses_when_a_created_record_was_edited_or_given_evidence(io_worl
     assert "changed after the import" in caught.value.message
     assert EventRecord.objects.count() == 2
     assert ImportBatch.objects.filter(undone_at__isnull=False).count() == 0
+
+
+def test_an_undone_imports_ids_are_not_given_again(io_world):
+    # (audit entries and undo records name records by id: a new record must not take
+    # the id of one deleted)
+    data, name = good_file("material")
+    first = run_import(SYSTEM, io_world.campaign, "material", data, name)
+    undone = set(MaterialRecord.objects.values_list("pk", flat=True))
+    assert len(undone) == 3
+    import_batch_undo(actor=SYSTEM, batch=first.batch)
+    run_import(SYSTEM, io_world.campaign, "material", data, name)
+    again = set(MaterialRecord.objects.values_list("pk", flat=True))
+    assert len(again) == 3 and min(again) > max(undone)
+    # And a record filed by hand afterwards continues after them.
+    later = record_create(
+        actor=SYSTEM,
+        campaign=io_world.campaign,
+        record_kind="material",
+        unit=io_world.world.county_unit,
+        date=datetime.date(2024, 2, 1),
+        kind="banner",
+        quantity=5,
+    ).record
+    assert later.pk > max(again)

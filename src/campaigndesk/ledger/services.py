@@ -648,6 +648,22 @@ def _sequence_values(through, table: str, column: str, count: int) -> list[int]:
         return [value for (value,) in cursor.fetchall()]
 
 
+def _sqlite_next_ids(table: str, column: str, count: int) -> list[int]:
+    """The next ``count`` ids of an AUTOINCREMENT ``table`` on SQLite: after the largest
+    ever given (``sqlite_sequence``, which inserting them moves on), so that an id of a
+    deleted record (an undone import) is never given again. Inside the write
+    transaction, which SQLite lets one connection hold at a time (transactions begin
+    IMMEDIATE), nobody else takes ids meanwhile."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        cursor.execute(f"SELECT MAX({quote(column)}) FROM {quote(table)}")
+        (largest,) = cursor.fetchone()
+    start = max(row[0] if row else 0, largest or 0) + 1
+    return list(range(start, start + count))
+
+
 @functools.cache
 def _place_of():
     """The summary.PLACE columns of a fact row (a tuple of ``fact_columns()``)."""
@@ -662,8 +678,9 @@ def insert_records(model, records: list[Record]) -> None:
     text, dates, decimals, booleans, foreign key ids and the two time stamps) without
     passing every value through its model field: for an import that preparation cost
     more than reading the file. On PostgreSQL the ids come from the sequence and the rows
-    go in by COPY; elsewhere by multi-row INSERT ... RETURNING, in the order of the rows,
-    as ``bulk_create`` relies on too."""
+    go in by COPY; on SQLite the ids follow its sequence and the rows go in by one
+    prepared INSERT; elsewhere by multi-row INSERT ... RETURNING, in the order of the
+    rows, as ``bulk_create`` relies on too."""
     if connection.vendor == "postgresql":
         # A multi-row INSERT with thousands of placeholders is slow to send: COPY.
         table = connection.ops.quote_name(model._meta.db_table)
@@ -681,8 +698,30 @@ def insert_records(model, records: list[Record]) -> None:
     columns = ", ".join(quote(column) for column in layout.columns)
     adapt = connection.ops.adapt_datetimefield_value
     adapted = [(names.index(name), adapt) for name in layout.times]
-    size = max(1, min(1000, connection.ops.bulk_batch_size(list(layout.fields), records)))
     pk = model._meta.pk
+    if connection.vendor == "sqlite":
+        # One prepared single-row INSERT for all of them, ids given: three times faster
+        # than multi-row INSERTs of 50 rows each (SQLite's limit of placeholders), whose
+        # text is rewritten and whose ids are read back batch by batch.
+        table = model._meta.db_table
+        ids = _sqlite_next_ids(table, pk.column, len(records))
+        _give_ids(records, ids)
+        rows = []
+        for record, pk_value in zip(records, ids, strict=True):
+            values = list(layout.values_of(record))
+            for index, convert in adapted:
+                if values[index] is not None:
+                    values[index] = convert(values[index])
+            rows.append((pk_value, *values))
+        placeholders = ", ".join(["%s"] * (len(names) + 1))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {quote(table)} ({quote(pk.column)}, {columns}) "
+                f"VALUES ({placeholders})",
+                rows,
+            )
+        return
+    size = max(1, min(1000, connection.ops.bulk_batch_size(list(layout.fields), records)))
     with connection.cursor() as cursor:
         for start in range(0, len(records), size):
             batch = records[start : start + size]
