@@ -8,16 +8,18 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from campaigndesk.accounts.models import AuditEntry
+from campaigndesk.accounts.models import AuditEntry, Role
 from campaigndesk.accounts.scoping import SYSTEM
 from campaigndesk.collection import selectors, services
-from campaigndesk.collection.models import CollectionRound, Submission, SubmissionValue
+from campaigndesk.collection.models import CollectionRound, Submission, SubmissionValue, TaskUnit
 from campaigndesk.common.errors import Forbidden, NotFound
 from campaigndesk.ledger.models import Fact, FigureRecord
 from campaigndesk.ledger.rollup import rollup
 from campaigndesk.ledger.services import record_update
+from campaigndesk.regions.models import UnitKind
 
 from ..concurrency import overlap
+from ..factories import UnitFactory, make_user
 from .helpers import DUE, FIRST_PERIOD, at, make_collection
 
 
@@ -296,3 +298,37 @@ def test_two_first_submissions_at_once_make_one(world):
     assert both.first == both.second
     assert Submission.objects.get().revision == 2
     assert totals(world, "lectures") == {"lectures": (Decimal(12), 1)}
+
+
+def test_a_unit_added_later_is_asked_from_the_next_deadline(world, collection):
+    """Added on Monday 25 November: not missing from the round due the Friday before, nor
+    named in its reminder, nor owing it; asked for the round due 29 November."""
+    unit_d = UnitFactory(name="楚雄市文化馆", kind=UnitKind.DEPARTMENT, region=world.county)
+    reporter_d = make_user("reporter_d", unit_d, Role.REPORTER)
+    task = collection.task
+    services.task_update(
+        actor=world.office,
+        task=task,
+        units=[collection.unit_a, collection.unit_b, collection.unit_c, unit_d],
+    )
+    added = TaskUnit.objects.get(task=task, unit=unit_d)
+    assert added.added_at is not None  # (now; set back to the Monday below)
+    TaskUnit.objects.filter(pk=added.pk).update(added_at=at(25, 9))
+    # The units named when the task was sent stay asked for every round.
+    assert TaskUnit.objects.filter(task=task, added_at__isnull=True).count() == 3
+    (second,) = services.rounds_ensure(task=task, until=at(25, 10))
+    first = collection.round
+
+    status = selectors.round_status(round=first, now=at(25, 10))
+    asked_first = {collection.unit_a, collection.unit_b, collection.unit_c}
+    assert {s.unit for s in status.missing} == asked_first
+    assert "楚雄市文化馆" not in selectors.reminder_text(round=first, now=at(25, 10))
+    later = selectors.round_status(round=second, now=at(25, 10))
+    assert unit_d in [s.unit for s in later.missing]
+    counts = {r.pk: r.missing_count for r in selectors.round_list(task=task)}
+    assert counts == {first.pk: 3, second.pk: 4}
+    owed = selectors.tasks_due_for(actor=reporter_d, now=at(25, 10))
+    assert [d.round for d in owed] == [second]
+    # It may still answer the earlier round: counted, not blamed.
+    submit(collection, reporter_d, unit_d, at(25, 11))
+    assert unit_d in [s.unit for s in selectors.round_status(round=first).reported]

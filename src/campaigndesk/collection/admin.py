@@ -2,9 +2,16 @@
 
 from django.contrib import admin
 
-from campaigndesk.common.admin import ReadOnlyAdmin
+from campaigndesk.common.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 
-from .models import CollectionRound, CollectionTask, Submission, SubmissionValue
+from .models import CollectionRound, CollectionTask, Submission, SubmissionValue, TaskUnit
+
+
+class TaskUnitInline(ReadOnlyTabularInline):
+    model = TaskUnit
+    fields = ["unit", "added_at"]
+    raw_id_fields = ["unit"]
+    extra = 0
 
 
 @admin.register(CollectionTask)
@@ -14,7 +21,8 @@ class CollectionTaskAdmin(ReadOnlyAdmin):
     search_fields = ["title"]
     list_select_related = ["campaign", "region"]
     raw_id_fields = ["campaign", "region", "created_by"]
-    filter_horizontal = ["indicators", "units"]
+    filter_horizontal = ["indicators"]
+    inlines = [TaskUnitInline]
 
 
 @admin.register(CollectionRound)
@@ -38,3 +46,10 @@ class SubmissionValueAdmin(ReadOnlyAdmin):
     list_display = ["submission", "indicator", "value", "approx", "figure"]
     list_select_related = ["submission__unit", "submission__round__task", "indicator"]
     raw_id_fields = ["submission", "indicator", "figure"]
+
+
+@admin.register(TaskUnit)
+class TaskUnitAdmin(ReadOnlyAdmin):
+    list_display = ["task", "unit", "added_at"]
+    list_select_related = ["task", "unit"]
+    raw_id_fields = ["task", "unit"]

@@ -55,7 +55,10 @@ class CollectionTask(models.Model):
         "ledger.Indicator", verbose_name=_("indicators"), related_name="+"
     )
     units = models.ManyToManyField(
-        "regions.Unit", verbose_name=_("units"), related_name="collection_tasks"
+        "regions.Unit",
+        verbose_name=_("units"),
+        related_name="collection_tasks",
+        through="TaskUnit",
     )
     recurrence = models.CharField(_("recurrence"), max_length=10, choices=Recurrence.choices)
     first_period_start = models.DateField(_("first period starts"))
@@ -97,6 +100,31 @@ class CollectionTask(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class TaskUnit(models.Model):
+    """A unit a task names. One named when the task was sent is asked for every round;
+    one added later (``added_at``) only for the rounds due after that: it is not missing
+    from the rounds that closed before it was asked."""
+
+    # (the table Django made for the plain many-to-many field this replaced)
+    task = models.ForeignKey(
+        CollectionTask,
+        on_delete=models.CASCADE,
+        db_column="collectiontask_id",
+        related_name="memberships",
+    )
+    unit = models.ForeignKey("regions.Unit", on_delete=models.CASCADE, related_name="+")
+    added_at = models.DateTimeField(_("added"), null=True, blank=True)
+
+    class Meta:
+        db_table = "collection_collectiontask_units"
+        unique_together = [("task", "unit")]
+        verbose_name = _("unit asked")
+        verbose_name_plural = _("units asked")
+
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.unit_id}"
 
 
 class CollectionRound(models.Model):

@@ -6,14 +6,16 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     Count,
-    ExpressionWrapper,
+    Exists,
     F,
     IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Value,
+    Subquery,
 )
+from django.db.models.functions import Coalesce
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
@@ -25,7 +27,7 @@ from campaigndesk.ledger.models import PeriodLock
 from campaigndesk.regions.models import Unit
 from campaigndesk.regions.paths import is_within
 
-from .models import CollectionRound, CollectionTask, Submission, SubmissionValue
+from .models import CollectionRound, CollectionTask, Submission, SubmissionValue, TaskUnit
 from .periods import local_date
 from .services import can_manage_task, can_submit
 
@@ -35,6 +37,7 @@ __all__ = [
     "UnitStatus",
     "access_round",
     "access_task",
+    "asked_q",
     "can_manage_task",
     "can_submit",
     "can_view_status",
@@ -112,20 +115,35 @@ def can_view_status(actor, task: CollectionTask) -> bool:
     )
 
 
+def asked_q(prefix: str = "", *, due_at) -> Q:
+    """Q for the task memberships (``TaskUnit``, reached through ``prefix``) that ask their
+    unit for a round due at ``due_at`` (a value or an expression): named from the start,
+    or added before that deadline."""
+    return Q(**{f"{prefix}added_at__isnull": True}) | Q(**{f"{prefix}added_at__lte": due_at})
+
+
 def round_list(*, task: CollectionTask) -> QuerySet[CollectionRound]:
-    """The task's rounds, newest first, with ``submitted_count``, ``late_count`` and
-    ``missing_count`` over the units the task names now."""
+    """The task's rounds, newest first, with ``submitted_count`` and ``late_count`` over
+    the units the task names now, and ``missing_count``: the units asked for the round
+    (see ``TaskUnit``) that have not answered it."""
     named = task.units.values("pk")
     of_named = Q(submissions__unit__in=named)
+    answered = Submission.objects.filter(round=OuterRef(OuterRef("pk")), unit=OuterRef("unit"))
+    missing = (
+        TaskUnit.objects.filter(asked_q(due_at=OuterRef("due_at")), task=task)
+        .filter(~Exists(answered))
+        .order_by()
+        .values("task")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
     return (
         task.rounds.annotate(
             submitted_count=Count("submissions", filter=of_named),
             late_count=Count("submissions", filter=of_named & Q(submissions__is_late=True)),
         )
         .annotate(
-            missing_count=ExpressionWrapper(
-                Value(task.units.count()) - F("submitted_count"), output_field=IntegerField()
-            )
+            missing_count=Coalesce(Subquery(missing, output_field=IntegerField()), 0),
         )
         .order_by("-period_start")
     )
@@ -160,7 +178,10 @@ def tasks_due_for(*, actor, now: datetime.datetime | None = None) -> list[DueFor
     now = now or timezone.now()
     rounds = list(
         CollectionRound.objects.filter(
-            task__is_active=True, task__units=unit, period_start__lte=local_date(now)
+            asked_q("task__memberships__", due_at=F("due_at")),
+            task__is_active=True,
+            task__memberships__unit=unit,
+            period_start__lte=local_date(now),
         )
         .exclude(submissions__unit=unit)
         .select_related("task__campaign")
@@ -233,10 +254,19 @@ class RoundStatus:
 
 
 def round_status(*, round: CollectionRound, now: datetime.datetime | None = None) -> RoundStatus:
-    """Sort the units the task names (and any unit that answered before it was taken off
-    the task) into on time, late and missing, for a round the caller may see."""
+    """Sort the units the round asks (see ``TaskUnit``; and any unit that answered though
+    not asked, or before it was taken off the task) into on time, late and missing, for a
+    round the caller may see."""
     now = now or timezone.now()
-    units = list(round.task.units.select_related("region").order_by("region_path", "name"))
+    units = list(
+        Unit.objects.filter(
+            pk__in=TaskUnit.objects.filter(asked_q(due_at=round.due_at), task=round.task_id).values(
+                "unit"
+            )
+        )
+        .select_related("region")
+        .order_by("region_path", "name")
+    )
     submissions = {
         s.unit_id: s
         for s in Submission.objects.filter(round=round)

@@ -301,7 +301,8 @@ def task_update(
         if new_indicators is not None:
             task.indicators.set(new_indicators)
         if new_units is not None:
-            task.units.set(new_units)
+            # A unit added now is asked from the rounds due after now (see TaskUnit).
+            task.units.set(new_units, through_defaults={"added_at": timezone.now()})
         after = _task_snapshot(task)
         if after != {**before, "updated_at": after["updated_at"]}:
             audit_log(

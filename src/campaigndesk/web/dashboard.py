@@ -838,6 +838,8 @@ def unit_owes(*, actor, unit, campaigns, now: datetime.datetime | None = None) -
     collection module. For the actor's own unit this is ``tasks_due_for``."""
     if not collection_installed():
         return None
+    from django.db.models import F
+
     from campaigndesk.collection import selectors as collection
     from campaigndesk.collection.models import CollectionRound
 
@@ -863,7 +865,10 @@ def unit_owes(*, actor, unit, campaigns, now: datetime.datetime | None = None) -
         return []
     rounds = (
         CollectionRound.objects.filter(
-            task__in=tasks, task__units=unit, period_start__lte=timezone.localdate(now)
+            collection.asked_q("task__memberships__", due_at=F("due_at")),
+            task__in=tasks,
+            task__memberships__unit=unit,
+            period_start__lte=timezone.localdate(now),
         )
         .exclude(submissions__unit=unit)
         .select_related("task__campaign")
