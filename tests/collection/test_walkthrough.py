@@ -11,7 +11,13 @@ from django.db import connection
 from campaigndesk.accounts.models import AuditEntry, Role
 from campaigndesk.accounts.scoping import SYSTEM
 from campaigndesk.collection import selectors, services
-from campaigndesk.collection.models import CollectionRound, Submission, SubmissionValue, TaskUnit
+from campaigndesk.collection.models import (
+    CollectionRound,
+    CollectionTask,
+    Submission,
+    SubmissionValue,
+    TaskUnit,
+)
 from campaigndesk.common.errors import Forbidden, NotFound
 from campaigndesk.ledger.models import Fact, FigureRecord
 from campaigndesk.ledger.rollup import rollup
@@ -332,3 +338,21 @@ def test_a_unit_added_later_is_asked_from_the_next_deadline(world, collection):
     # It may still answer the earlier round: counted, not blamed.
     submit(collection, reporter_d, unit_d, at(25, 11))
     assert unit_d in [s.unit for s in selectors.round_status(round=first).reported]
+
+
+def test_a_task_collected_again_skips_the_rounds_due_while_it_was_closed(world, collection):
+    task = collection.task
+    services.task_deactivate(actor=world.office, task=task)
+    assert services.rounds_ensure(task=task, until=at(30, 9)) == []  # closed: none
+    services.task_update(actor=world.office, task=task, is_active=True)
+    task.refresh_from_db()
+    assert task.resumed_at is not None  # (now; set back to Wednesday 4 December below)
+    CollectionTask.objects.filter(pk=task.pk).update(resumed_at=at(4, 9, month=12))
+    opened = services.rounds_ensure(task=task, until=at(4, 10, month=12))
+    # Due 29 November (closed then): not opened; due 6 December: opened.
+    assert [r.period_start for r in opened] == [datetime.date(2024, 11, 30)]
+    assert opened[0].due_at == at(6, 17, month=12)
+    assert [
+        d.round
+        for d in selectors.tasks_due_for(actor=collection.reporter_a, now=at(4, 10, month=12))
+    ] == [collection.round, opened[0]]

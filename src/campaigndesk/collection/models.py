@@ -71,6 +71,9 @@ class CollectionTask(models.Model):
     due_time = models.TimeField(_("due time"), null=True, blank=True)
     due_at = models.DateTimeField(_("deadline"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # When a closed task was last opened again: the rounds that fell due while it was
+    # closed are not opened (nobody was asked for them).
+    resumed_at = models.DateTimeField(_("collected again"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -296,6 +296,8 @@ def task_update(
         if instructions is not None:
             task.instructions = instructions.strip()
         if is_active is not None:
+            if is_active and not task.is_active:
+                task.resumed_at = timezone.now()
             task.is_active = bool(is_active)
         task.save()
         if new_indicators is not None:
@@ -362,8 +364,9 @@ def rounds_ensure(
     *, task: CollectionTask, until: datetime.datetime | datetime.date | None = None
 ) -> list[CollectionRound]:
     """Open the rounds of an active task whose periods have begun by ``until`` (default:
-    now), within the campaign; idempotent. Returns the rounds it created (audited as the
-    system's doing: nobody asked for them, the calendar did)."""
+    now), within the campaign, but for those that fell due while the task was closed;
+    idempotent. Returns the rounds it created (audited as the system's doing: nobody
+    asked for them, the calendar did)."""
     task = CollectionTask.objects.select_related("campaign").get(pk=task.pk)
     if not task.is_active:
         return []
@@ -374,6 +377,8 @@ def rounds_ensure(
     wanted = list(periods(DeadlineRule.of(task), until=day, last_day=campaign.end_date))
     existing = set(task.rounds.values_list("period_start", flat=True))
     missing = [p for p in wanted if p.start not in existing]
+    if task.resumed_at is not None:  # (not those that fell due while it was closed)
+        missing = [p for p in missing if p.due_at >= task.resumed_at]
     if not missing:
         return []
     created = []
