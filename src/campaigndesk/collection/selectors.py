@@ -37,7 +37,6 @@ __all__ = [
     "UnitStatus",
     "access_round",
     "access_task",
-    "asked_q",
     "can_manage_task",
     "can_submit",
     "can_view_status",
@@ -46,6 +45,7 @@ __all__ = [
     "reminder_text",
     "round_list",
     "round_status",
+    "rounds_owed",
     "submission_for",
     "task_list",
     "tasks_due_for",
@@ -115,7 +115,7 @@ def can_view_status(actor, task: CollectionTask) -> bool:
     )
 
 
-def asked_q(prefix: str = "", *, due_at) -> Q:
+def _asked_q(prefix: str = "", *, due_at) -> Q:
     """Q for the task memberships (``TaskUnit``, reached through ``prefix``) that ask their
     unit for a round due at ``due_at`` (a value or an expression): named from the start,
     or added before that deadline."""
@@ -130,7 +130,7 @@ def round_list(*, task: CollectionTask) -> QuerySet[CollectionRound]:
     of_named = Q(submissions__unit__in=named)
     answered = Submission.objects.filter(round=OuterRef(OuterRef("pk")), unit=OuterRef("unit"))
     missing = (
-        TaskUnit.objects.filter(asked_q(due_at=OuterRef("due_at")), task=task)
+        TaskUnit.objects.filter(_asked_q(due_at=OuterRef("due_at")), task=task)
         .filter(~Exists(answered))
         .order_by()
         .values("task")
@@ -168,6 +168,22 @@ def _locked(round_: CollectionRound, locks: list[PeriodLock]) -> bool:
     )
 
 
+def rounds_owed(*, unit: Unit, now: datetime.datetime) -> QuerySet[CollectionRound]:
+    """The rounds that ask ``unit`` (see ``TaskUnit``), whose periods have begun by
+    ``now`` and that it has not answered, the earliest deadline first: of every task (the
+    callers narrow them to the tasks they show)."""
+    return (
+        CollectionRound.objects.filter(
+            _asked_q("task__memberships__", due_at=F("due_at")),
+            task__memberships__unit=unit,
+            period_start__lte=local_date(now),
+        )
+        .exclude(submissions__unit=unit)
+        .select_related("task__campaign")
+        .order_by("due_at", "task_id")
+    )
+
+
 def tasks_due_for(*, actor, now: datetime.datetime | None = None) -> list[DueForm]:
     """The forms the actor's unit still owes: rounds of active tasks naming the unit whose
     periods have begun, not yet answered and not locked, the earliest deadline first.
@@ -176,17 +192,7 @@ def tasks_due_for(*, actor, now: datetime.datetime | None = None) -> list[DueFor
     if unit is None or not can_submit(actor, unit):
         return []
     now = now or timezone.now()
-    rounds = list(
-        CollectionRound.objects.filter(
-            asked_q("task__memberships__", due_at=F("due_at")),
-            task__is_active=True,
-            task__memberships__unit=unit,
-            period_start__lte=local_date(now),
-        )
-        .exclude(submissions__unit=unit)
-        .select_related("task__campaign")
-        .order_by("due_at", "task_id")
-    )
+    rounds = list(rounds_owed(unit=unit, now=now).filter(task__is_active=True))
     campaigns = {r.task.campaign_id for r in rounds}
     locks = list(PeriodLock.objects.filter(campaign__in=campaigns, reopened_at__isnull=True))
     return [
@@ -260,9 +266,9 @@ def round_status(*, round: CollectionRound, now: datetime.datetime | None = None
     now = now or timezone.now()
     units = list(
         Unit.objects.filter(
-            pk__in=TaskUnit.objects.filter(asked_q(due_at=round.due_at), task=round.task_id).values(
-                "unit"
-            )
+            pk__in=TaskUnit.objects.filter(
+                _asked_q(due_at=round.due_at), task=round.task_id
+            ).values("unit")
         )
         .select_related("region")
         .order_by("region_path", "name")

@@ -10,7 +10,7 @@ import io
 import operator
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -697,7 +697,18 @@ def insert_records(model, records: list[Record]) -> None:
     names = layout.names
     columns = ", ".join(quote(column) for column in layout.columns)
     adapt = connection.ops.adapt_datetimefield_value
-    adapted = [(names.index(name), adapt) for name in layout.times]
+    times = [names.index(name) for name in layout.times]
+
+    def values_of(record: Record) -> Sequence:
+        # (the driver takes the time stamps as the backend adapts them)
+        values = layout.values_of(record)
+        if times:
+            values = list(values)
+            for index in times:
+                if values[index] is not None:
+                    values[index] = adapt(values[index])
+        return values
+
     pk = model._meta.pk
     if connection.vendor == "sqlite":
         # One prepared single-row INSERT for all of them, ids given: three times faster
@@ -706,13 +717,9 @@ def insert_records(model, records: list[Record]) -> None:
         table = model._meta.db_table
         ids = _sqlite_next_ids(table, pk.column, len(records))
         _give_ids(records, ids)
-        rows = []
-        for record, pk_value in zip(records, ids, strict=True):
-            values = list(layout.values_of(record))
-            for index, convert in adapted:
-                if values[index] is not None:
-                    values[index] = convert(values[index])
-            rows.append((pk_value, *values))
+        rows = [
+            (pk_value, *values_of(record)) for record, pk_value in zip(records, ids, strict=True)
+        ]
         placeholders = ", ".join(["%s"] * (len(names) + 1))
         with connection.cursor() as cursor:
             cursor.executemany(
@@ -727,13 +734,7 @@ def insert_records(model, records: list[Record]) -> None:
             batch = records[start : start + size]
             params = []
             for record in batch:
-                values = layout.values_of(record)
-                if adapted:
-                    values = list(values)
-                    for index, convert in adapted:
-                        if values[index] is not None:
-                            values[index] = convert(values[index])
-                params.extend(values)
+                params.extend(values_of(record))
             row = "(" + ", ".join(["%s"] * len(names)) + ")"
             cursor.execute(
                 f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "

@@ -838,10 +838,7 @@ def unit_owes(*, actor, unit, campaigns, now: datetime.datetime | None = None) -
     collection module. For the actor's own unit this is ``tasks_due_for``."""
     if not collection_installed():
         return None
-    from django.db.models import F
-
     from campaigndesk.collection import selectors as collection
-    from campaigndesk.collection.models import CollectionRound
 
     now = now or timezone.now()
     if getattr(actor, "unit_id", None) == unit.pk:
@@ -863,17 +860,7 @@ def unit_owes(*, actor, unit, campaigns, now: datetime.datetime | None = None) -
     ]
     if not tasks:
         return []
-    rounds = (
-        CollectionRound.objects.filter(
-            collection.asked_q("task__memberships__", due_at=F("due_at")),
-            task__in=tasks,
-            task__memberships__unit=unit,
-            period_start__lte=timezone.localdate(now),
-        )
-        .exclude(submissions__unit=unit)
-        .select_related("task__campaign")
-        .order_by("due_at", "task_id")
-    )
+    rounds = collection.rounds_owed(unit=unit, now=now).filter(task__in=tasks)
     can_fill = collection.can_submit(actor, unit)
     return [
         OwedRound(

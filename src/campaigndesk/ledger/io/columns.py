@@ -188,16 +188,16 @@ def spreadsheet_float(value: float) -> float:
     return float(format(value, ".15g"))
 
 
+# What a spreadsheet reads as the start of a formula in a cell of text.
+FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
 def text_of_export(value: str) -> str:
     """Cell text as written, without the apostrophe an export puts before text that a
     spreadsheet would take for a formula (``exports.safe_text``)."""
     if value[:1] == "'" and value[1:2] in FORMULA_STARTS:
         return value[1:]
     return value
-
-
-# What a spreadsheet reads as the start of a formula in a cell of text.
-FORMULA_STARTS = frozenset("=+-@\t\r")
 
 
 def _number_text(value: str) -> str:
