@@ -224,3 +224,19 @@ def test_coverage_errors(login, world):
         login("other_reporter").get(f"{API}/campaigns/{world.campaign.pk}/coverage").status_code
         == 404
     )
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"date_from": "2024-03-01", "date_to": "2024-02-01"}, "date_to"),
+        ({"date_from": "2024-03-01", "as_of": "2024-02-01"}, "as_of"),
+    ],
+)
+def test_dates_ending_before_they_start_are_refused(login, ledger, world, params, field):
+    """Not an empty answer, which reads as "nothing done": a 422 naming the date."""
+    client = login("office")
+    for endpoint in ("rollup", "coverage"):
+        response = client.get(f"{API}/campaigns/{world.campaign.pk}/{endpoint}", params)
+        assert response.status_code == 422, (endpoint, response.content)
+        assert [e["field"] for e in response.json()["errors"]] == [field]

@@ -17,6 +17,7 @@ from campaigndesk.ledger.models import (
     MaterialRecord,
     MediaOutput,
     PeriodLock,
+    RecordStatus,
 )
 from campaigndesk.ledger.rollup import rollup
 from campaigndesk.ledger.services import evidence_add, record_create, record_update
@@ -329,3 +330,33 @@ def test_an_undone_imports_ids_are_not_given_again(io_world):
         quantity=5,
     ).record
     assert later.pk > max(again)
+
+
+def test_a_later_file_keeps_the_offices_verdict_on_a_duplicate(io_world):
+    """The office cleared a flagged output; a later file changing only its views leaves
+    it counting (as an edit by hand would): only a changed link, outlet, title or date is
+    checked again."""
+    from campaigndesk.ledger.services import output_duplicate_resolve
+
+    header = [*HEADERS["output"], "外部编号"]
+    a = ["楚雄市融媒体中心", "", "2024-02-05", "楚雄日报", "图文", "库区新貌", "原创", "1000", ""]
+    a += ["https://example.org/a/1", "A-1"]
+    b = ["楚雄市融媒体中心", "", "2024-02-06", "楚雄日报", "图文", "库区新貌转载", "转载", "10", ""]
+    b += ["https://example.org/a/1", "A-2"]
+    run_import(SYSTEM, io_world.campaign, "output", csv_bytes([header, a, b]), "a.csv")
+    flagged = MediaOutput.objects.get(external_id="A-2")
+    assert flagged.status == RecordStatus.DUPLICATE
+    output_duplicate_resolve(actor=SYSTEM, record=flagged, is_duplicate=False)
+    b[7] = "20"
+    run_import(SYSTEM, io_world.campaign, "output", csv_bytes([header, b]), "b.csv")
+    flagged.refresh_from_db()
+    assert (flagged.views, flagged.status) == (20, RecordStatus.ACTIVE)
+    # A file moving it onto another's link flags it again.
+    b[5], b[9] = "另一篇", "https://example.org/a/1?utm_source=x"
+    c = ["楚雄市融媒体中心", "", "2024-02-07", "楚雄日报", "图文", "第三篇", "原创", "5", ""]
+    c += ["https://example.org/c/3", "A-3"]
+    run_import(SYSTEM, io_world.campaign, "output", csv_bytes([header, c]), "c.csv")
+    b[9] = "https://example.org/c/3"
+    run_import(SYSTEM, io_world.campaign, "output", csv_bytes([header, b]), "d.csv")
+    flagged.refresh_from_db()
+    assert flagged.status == RecordStatus.DUPLICATE

@@ -70,6 +70,27 @@ def test_different_pages(first, second):
     assert link_key(first) != link_key(second)
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # a shared copy writes the == of __biz escaped, and adds its tracking
+        (
+            "https://mp.weixin.qq.com/s?__biz=MzA3NjE2NjY4MA==&mid=2650&idx=1&sn=abc",
+            "https://mp.weixin.qq.com/s?__biz=MzA3NjE2NjY4MA%3D%3D&mid=2650&idx=1&sn=abc"
+            "&chksm=9&scene=21",
+        ),
+        ("https://news.example.cn/a/新闻", "https://news.example.cn/a/%E6%96%B0%E9%97%BB"),
+        ("https://example.cn/s?q=库区+新貌", "https://example.cn/s?q=%E5%BA%93%E5%8C%BA%20新貌"),
+    ],
+)
+def test_escaped_and_plain_spellings_are_the_same_link(first, second):
+    assert link_key(first) == link_key(second)
+
+
+def test_an_escaped_ampersand_does_not_split_a_parameter():
+    assert link_key("https://e.cn/p?a=1%26b=2") != link_key("https://e.cn/p?a=1&b=2")
+
+
 def test_no_link_and_not_a_link():
     assert link_key("") == link_key("   ") == ""
     assert link_key("see the WeChat group") == "see the WeChat group"

@@ -108,10 +108,12 @@ def test_coverage_per_level(ledger):
     assert cov(RegionLevel.VILLAGE) == ([VA, VC, VB], [VD])
     result = coverage(actor=ledger.office, campaign=ledger.campaign, level=RegionLevel.VILLAGE)
     assert result.rate == 0.75
-    # the reporter's own records: O5 M2 E1 on VA, E4 on VB
-    assert cov(RegionLevel.VILLAGE, "reporter") == ([VA, VB], [VC, VD])
-    assert cov(RegionLevel.TOWNSHIP, "reporter") == ([T1, T2], [T3])
-    assert cov(RegionLevel.VILLAGE, "other_office") == ([], [VA, VC, VB, VD])
+    # the reporter's own records: O5 M2 E1 on VA, E4 on VB; listed, the places around its
+    # unit's township (T1: VA, VC) and those it was active in (VB, T2), no others
+    assert cov(RegionLevel.VILLAGE, "reporter") == ([VA, VB], [VC])
+    assert cov(RegionLevel.TOWNSHIP, "reporter") == ([T1, T2], [])
+    # another county's office is not told of this county's villages at all
+    assert cov(RegionLevel.VILLAGE, "other_office") == ([], [])
     assert cov(RegionLevel.VILLAGE, within=ledger.township2) == ([VB], [VD])
     # a region above the campaign's does not widen it (妥甸镇 is not in its scope)
     assert cov(RegionLevel.TOWNSHIP, within=ledger.prefecture) == ([T1, T2], [T3])
@@ -166,6 +168,35 @@ def test_facts_of_each_kind(ledger):
         ledger.video.pk,
     )
     assert fact.unit_region_path == ledger.township_unit.region_path
+
+
+def test_coverage_lists_no_region_outside_the_actors_view(world):
+    """A county office in a prefecture-wide campaign (it takes part) sees its county's
+    coverage, not the other counties', which it would otherwise read as inactive."""
+    from ..factories import CampaignFactory
+
+    campaign = CampaignFactory(
+        lead_unit=world.office_unit, units=[world.county_unit, world.other_county_office_unit]
+    )
+    for unit, region in [
+        (world.county_unit, world.county),
+        (world.other_county_office_unit, world.other_county),
+    ]:
+        record_create(
+            actor=SYSTEM,
+            campaign=campaign,
+            record_kind="event",
+            unit=unit,
+            region=region,
+            date=campaign.start_date,
+            kind="lecture",
+            sessions=1,
+            participants=10,
+        )
+    mine = coverage(actor=world.other_office, campaign=campaign, level=RegionLevel.COUNTY)
+    assert (codes(mine.active), codes(mine.inactive)) == ([world.other_county.code], [])
+    everyone = coverage(actor=world.office, campaign=campaign, level=RegionLevel.COUNTY)
+    assert set(codes(everyone.active)) == {world.county.code, world.other_county.code}
 
 
 def test_nothing_done_is_no_activity(ledger):

@@ -902,3 +902,92 @@ def test_save_new_inserts_many_records_with_ids_stamps_and_facts(world):
     # a banner fact each (12 + 13 + 14), and the area of the first
     facts = Fact.objects.filter(record_kind="material", record_id__in=[r.pk for r in records])
     assert sorted(f.value for f in facts) == [Decimal("3.25"), 12, 13, 14]
+
+
+@pytest.mark.parametrize("bad", [None, "maybe"])
+def test_an_original_flag_that_is_not_yes_or_no_is_a_field_error(ledger, bad):
+    o1 = ledger.records["O1"]
+    with pytest.raises(FieldError) as error:
+        record_update(actor=ledger.office, record_kind="output", record=o1, is_original=bad)
+    assert error.value.field == "is_original"
+    o1.refresh_from_db()
+    assert o1.is_original is True
+
+
+def test_evidence_moves_with_its_record(ledger, media):
+    """Evidence is seen and verified by its record's place: the office over the place a
+    record moved to verifies it, the one it left may not."""
+    from campaigndesk.ledger.models import Evidence
+    from campaigndesk.ledger.services import evidence_add, evidence_verify
+
+    e2 = ledger.records["E2"]  # at 村B (东瓜镇)
+    evidence = evidence_add(
+        actor=ledger.office,
+        record_kind="event",
+        record=e2,
+        data=PNG,
+        filename="a.png",
+        evidence_kind="sign_in",
+    )
+    record_update(actor=ledger.office, record_kind="event", record=e2, region=ledger.village)
+    evidence = Evidence.objects.get(pk=evidence.pk)
+    assert evidence.region_path == ledger.village.path
+    evidence_verify(actor=ledger.township_office, evidence=evidence)
+    assert Evidence.objects.get(pk=evidence.pk).verified_at is not None
+
+
+def test_a_shared_wechat_link_with_escaped_padding_is_a_duplicate(ledger):
+    plain = "https://mp.weixin.qq.com/s?__biz=MzA3NjE2NjY4MA==&mid=2650&idx=1&sn=abc"
+    shared = (
+        "https://mp.weixin.qq.com/s?__biz=MzA3NjE2NjY4MA%3D%3D&mid=2650&idx=1&sn=abc"
+        "&chksm=9&scene=21"
+    )
+    common = dict(
+        actor=ledger.reporter,
+        campaign=ledger.campaign,
+        record_kind="output",
+        unit=ledger.township_unit,
+        kind="news",
+    )
+    record_create(date=d(5, 6), outlet=ledger.daily, title="一", url=plain, **common)
+    second = record_create(date=d(5, 7), outlet=ledger.video, title="二", url=shared, **common)
+    assert second.record.status == RecordStatus.DUPLICATE
+
+
+def test_a_lock_read_before_another_reopening_is_not_reopened_again(ledger):
+    lock = period_lock(actor=ledger.office, campaign=ledger.campaign, start=d(2, 1), end=d(2, 29))
+    stale = PeriodLock.objects.get(pk=lock.pk)  # (read by a second request, say)
+    period_reopen(actor=ledger.office, lock=lock, reason="更正")
+    with pytest.raises(DomainError):
+        period_reopen(actor=ledger.office, lock=stale, reason="again")
+    assert PeriodLock.objects.get(pk=lock.pk).reopen_reason == "更正"
+    assert AuditEntry.objects.filter(action="ledger.period.reopened").count() == 1
+
+
+def test_an_inactive_unit_files_nothing_new_but_its_records_can_be_corrected(ledger):
+    from campaigndesk.regions.models import Unit
+
+    Unit.objects.filter(pk=ledger.township2_unit.pk).update(is_active=False)
+    e2 = ledger.records["E2"]  # 东瓜镇人民政府's
+    e2.refresh_from_db()
+    before = EventRecord.objects.count()
+    with pytest.raises(FieldError) as error:
+        record_create(
+            actor=ledger.office,
+            campaign=ledger.campaign,
+            record_kind="event",
+            unit=e2.unit,
+            date=d(3, 1),
+            kind="lecture",
+            sessions=1,
+            participants=10,
+        )
+    assert error.value.field == "unit" and "no longer active" in error.value.message
+    with pytest.raises(FieldError):
+        record_update(
+            actor=ledger.office, record_kind="event", record=ledger.records["E1"], unit=e2.unit
+        )
+    assert EventRecord.objects.count() == before
+    record_update(actor=ledger.office, record_kind="event", record=e2, participants=99)
+    e2.refresh_from_db()
+    assert e2.participants == 99

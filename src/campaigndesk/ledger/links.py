@@ -8,7 +8,8 @@ page, and the duplicate check (``RecordWriter.duplicate_of``, the import's
 ``_flag_duplicates``) compares those keys; the link itself is kept as typed.
 
 What is dropped: the scheme (http and https name the same page here), port 80 or 443,
-``www.``, the case of the host, a trailing slash, the fragment (unless it is a route,
+``www.``, the case of the host, a trailing slash, percent-escapes (the path and the
+parameters are compared decoded), the fragment (unless it is a route,
 ``#/...`` or ``#!...``, which single-page sites use to name the page), and the query
 parameters that only say who shared it or from where (``TRACKING``); the remaining
 parameters are sorted. A WeChat article link (``mp.weixin.qq.com/s?...``) that carries the
@@ -22,7 +23,7 @@ The key is stored with each output (``MediaOutput.url_key``). When these rules c
 by the same rules as new ones.
 """
 
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, unquote_plus, urlsplit
 
 # Query parameters that say who shared a link, from where or when, never which page (with
 # any ``utm_*``, ``share_*`` or ``sharer_*``). Kept short on purpose: a parameter that may
@@ -54,11 +55,10 @@ def link_key(url: str) -> str:
         host = host[4:]
     if port is not None and port not in (80, 443):
         host = f"{host}:{port}"
-    path = parts.path.rstrip("/")
-    # (the parameters as typed, not decoded and encoded again: the key is never longer
-    # than the link; a link copied out of a web page may have its & written as &amp;)
-    pairs = [piece for piece in parts.query.replace("&amp;", "&").split("&") if piece]
-    names = [unquote(piece.partition("=")[0]) for piece in pairs]
+    path = unquote(parts.path).rstrip("/")
+    # (a link copied out of a web page may have its & written as &amp;)
+    pairs = [_decoded(piece) for piece in parts.query.replace("&amp;", "&").split("&") if piece]
+    names = [piece.partition("=")[0] for piece in pairs]
     if host == "mp.weixin.qq.com" and path == "/s" and set(WECHAT_ARTICLE) <= set(names):
         pairs = [p for p, name in zip(pairs, names, strict=True) if name in WECHAT_ARTICLE]
     else:
@@ -74,3 +74,13 @@ def link_key(url: str) -> str:
     if fragment.startswith(("/", "!")):
         key += "#" + fragment
     return key
+
+
+def _decoded(piece: str) -> str:
+    """A query parameter with its name and value percent-decoded (a shared WeChat link
+    writes the ``==`` of ``__biz`` as ``%3D%3D``; ``+`` is a space), an ``&`` that was
+    escaped escaped again so that it cannot split the key's parameters. Never longer than
+    the piece: decoding shortens, and each ``&`` came from a ``%26``."""
+    name, equals, value = piece.partition("=")
+    name, value = (unquote_plus(text).replace("&", "%26") for text in (name, value))
+    return name + equals + value

@@ -62,7 +62,7 @@ from django.db.models.functions import Cast, RowNumber, TruncDay, TruncMonth, Tr
 from django.utils.translation import gettext as _
 
 from campaigndesk.accounts.scoping import read_scope, visible_q
-from campaigndesk.common.errors import DomainError
+from campaigndesk.common.errors import DomainError, FieldError
 from campaigndesk.regions.models import Region, RegionLevel, Unit
 from campaigndesk.regions.paths import is_within, subtree_q, subtree_upper_bound
 
@@ -117,6 +117,20 @@ class RollupFilter:
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
     as_of: datetime.date | None = None
+
+    def __post_init__(self) -> None:
+        """Raise FieldError for dates that end before they start: such a filter would
+        answer "nothing done", which reads as a fact rather than as a mistake."""
+        start = self.date_from
+        if start is None:
+            return
+        for name, end in (("date_to", self.date_to), ("as_of", self.as_of)):
+            if end is not None and end < start:
+                raise FieldError(
+                    name,
+                    _("%(end)s is before the start date %(start)s.")
+                    % {"end": end.isoformat(), "start": start.isoformat()},
+                )
 
 
 # One indicator's unrounded figure in one group, as the database gave it: (indicator id,

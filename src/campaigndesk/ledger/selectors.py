@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from campaigndesk.accounts.scoping import visible_q
+from campaigndesk.accounts.scoping import read_scope, visible_q
 from campaigndesk.campaigns.models import Campaign
 from campaigndesk.common.errors import DomainError, NotFound
 from campaigndesk.regions.models import Region, RegionLevel
@@ -135,8 +135,10 @@ def coverage(
     within: Region | None = None,
 ) -> Coverage:
     """For a campaign and a level (county, township, village): which regions under the
-    campaign's region (or ``within`` it) have any activity the actor can see, and which
-    have none."""
+    campaign's region (or ``within`` it) that the actor can see have any activity it can
+    see, and which have none. An office sees the regions of its subtree (and the one
+    holding it); a reporter those around its unit's region and those its unit was active
+    in: a region outside its view is not listed at all, rather than as "no activity"."""
     column = LEVEL_FIELD.get(level)
     if column is None:
         raise DomainError(_("Coverage is counted for counties, townships or villages."))
@@ -158,8 +160,24 @@ def coverage(
     active_codes = set(
         facts.exclude(**{column: ""}).values_list(column, flat=True).distinct().order_by()
     )
+    scope = read_scope(actor)
+    if not scope.everything:
+        regions = [r for r in regions if _in_view(r, scope, actor, active_codes)]
     return Coverage(
         level=RegionLevel(level),
         active=[r for r in regions if r.code in active_codes],
         inactive=[r for r in regions if r.code not in active_codes],
     )
+
+
+def _in_view(region: Region, scope, actor, active_codes: set[str]) -> bool:
+    """Whether coverage lists ``region`` for an actor of ``scope`` (not everything)."""
+
+    def around(path: str) -> bool:
+        return is_within(region.path, path) or is_within(path, region.path)
+
+    if scope.subtree_path is not None and around(scope.subtree_path):
+        return True
+    if scope.unit_id is not None:
+        return region.code in active_codes or around(actor.unit.region_path)
+    return False

@@ -233,6 +233,7 @@ class RecordWriter:
             expected = REFERENCES.get(name)
             if expected is not None and value is not None and not isinstance(value, expected):
                 raise FieldError(name, _reference_message(name))
+        previous_unit = instance.unit_id if instance is not None else None
         if instance is not None:
             record = instance
             for name, value in values.items():
@@ -243,6 +244,10 @@ class RecordWriter:
         if unit is None:
             raise FieldError("unit", _reference_message("unit"))
         self.check_unit(unit)
+        # A unit made inactive (dissolved, merged) files nothing new; its records can
+        # still be corrected.
+        if not unit.is_active and unit.pk != previous_unit:
+            raise FieldError("unit", _("%(unit)s is no longer active.") % {"unit": unit.name})
         if not record.region_id:  # none given (or None): where the unit is
             record.region = unit.region
         region = record.region
@@ -293,6 +298,8 @@ class RecordWriter:
             raise FieldError("title", _("A title is required."))
         for name in ("views", "audience"):
             _non_negative_int(record, name, optional=True)
+        if not isinstance(record.is_original, bool):
+            raise FieldError("is_original", _("Say whether it is original: yes or no."))
         if record.url:
             try:
                 URLValidator(schemes=["http", "https"])(record.url)
@@ -1035,10 +1042,11 @@ def record_update(*, actor, record_kind: str, record: Record, **changes) -> Reco
         writer.check_unit(fresh.unit)
         writer.check_unlocked(fresh.date)
         before = snapshot(fresh)
-        identity = _identity(fresh) if record_kind == RecordKind.OUTPUT else None
+        old_path = fresh.region_path
+        identity = output_identity(fresh) if record_kind == RecordKind.OUTPUT else None
         updated = writer.prepare(record_kind, changes, instance=fresh)
         warnings = []
-        if identity is not None and _identity(updated) != identity:
+        if identity is not None and output_identity(updated) != identity:
             if writer.duplicate_of(updated):
                 updated.status = RecordStatus.DUPLICATE
                 warnings.append(
@@ -1047,6 +1055,11 @@ def record_update(*, actor, record_kind: str, record: Record, **changes) -> Reco
             else:
                 updated.status = RecordStatus.ACTIVE
         updated.save()
+        if updated.region_path != old_path:
+            # Evidence is scoped (seen, verified) by its record's place: it moves along.
+            Evidence.objects.filter(record_kind=record_kind, record_id=updated.pk).update(
+                region_path=updated.region_path
+            )
         replace_facts(
             record_kind, [updated], indicators=writer.indicators, ancestors=writer.ancestors
         )
@@ -1054,7 +1067,7 @@ def record_update(*, actor, record_kind: str, record: Record, **changes) -> Reco
     return RecordOutcome(record=updated, warnings=warnings)
 
 
-def _identity(record: MediaOutput) -> tuple:
+def output_identity(record: MediaOutput) -> tuple:
     """What makes an output a duplicate of another: its outlet, title, date and link key
     (the key computed now, not as stored: a key stored under older rules must not make
     every change of an old output look like a change of its link)."""
@@ -1192,14 +1205,7 @@ def evidence_add(
     _check_record_kind(record_kind, record)
     campaign = Campaign.objects.get(pk=record.campaign_id)
     RecordWriter(actor=actor, campaign=campaign).check_unit(record.unit)
-    if evidence_kind not in Evidence.Kind.values:
-        raise FieldError("kind", _("Unknown kind: %(value)s") % {"value": evidence_kind})
-    if len(data) > EVIDENCE_MAX_BYTES:
-        raise FieldError("file", _("The file is larger than 10 MB."))
-    if _evidence_type(data) is None:
-        raise FieldError(
-            "file", _("Only photos (JPEG, PNG, GIF, WebP) and PDF files are accepted.")
-        )
+    evidence_check(data=data, evidence_kind=evidence_kind)
     digest = hashlib.sha256(data).hexdigest()
     name = (filename or "evidence").replace("\\", "/").rsplit("/", 1)[-1]
     with transaction.atomic():
@@ -1228,6 +1234,20 @@ def evidence_add(
             evidence.file.storage.delete(evidence.file.name)
             raise
     return evidence
+
+
+def evidence_check(*, data: bytes, evidence_kind: str) -> None:
+    """Raise FieldError unless ``data`` is evidence ``evidence_add`` accepts (a known kind;
+    a photo or PDF of at most 10 MB): for a caller adding several files to check them
+    all before storing any."""
+    if evidence_kind not in Evidence.Kind.values:
+        raise FieldError("kind", _("Unknown kind: %(value)s") % {"value": evidence_kind})
+    if len(data) > EVIDENCE_MAX_BYTES:
+        raise FieldError("file", _("The file is larger than 10 MB."))
+    if _evidence_type(data) is None:
+        raise FieldError(
+            "file", _("Only photos (JPEG, PNG, GIF, WebP) and PDF files are accepted.")
+        )
 
 
 @records_denials("ledger.evidence.verify")
@@ -1314,9 +1334,14 @@ def period_reopen(*, actor, lock: PeriodLock, reason: str) -> PeriodLock:
     reason = (reason or "").strip()
     if not reason:
         raise FieldError("reason", _("Say why the period is reopened."))
-    if lock.reopened_at is not None:
-        raise DomainError(_("This period is already reopened."))
     with transaction.atomic():
+        # The row as it is now, held: a copy read earlier (a second request) may predate
+        # another reopening.
+        lock = PeriodLock.objects.select_for_update().filter(pk=lock.pk).first()
+        if lock is None:
+            raise NotFound()
+        if lock.reopened_at is not None:
+            raise DomainError(_("This period is already reopened."))
         before = snapshot(lock)
         lock.reopened_at = timezone.now()
         lock.reopened_by = actor if getattr(actor, "pk", None) else None

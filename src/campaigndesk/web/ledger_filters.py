@@ -129,6 +129,13 @@ class LedgerFilterForm(forms.Form):
             del self.fields["channel"]
             del self.fields["outlet_level"]
 
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The period ends before it starts."))
+        return data
+
     def rollup_filter(self) -> RollupFilter:
         data = self.cleaned_data
         sub = data.get("kind")

@@ -73,7 +73,7 @@ from ..models import (
     RecordKind,
     RecordStatus,
 )
-from ..services import RecordWriter
+from ..services import RecordWriter, output_identity
 from .columns import CHANNEL_LABELS, CellError, Column, cached_key, cell_text, columns_for
 from .columns import header_key as _header_key
 from .columns import label as _label
@@ -278,6 +278,7 @@ class _Row:
     values: dict
     record: Record | None = None
     before: dict | None = None  # snapshot of a record the row updates
+    identity: tuple | None = None  # (an output it updates) what made it a duplicate or not
 
 
 class _Importer:
@@ -701,6 +702,8 @@ class _Importer:
                 self.writer.check_unlocked(instance.date)
                 if self.writing:
                     row.before = snapshot(instance)
+                    if self.kind == RecordKind.OUTPUT:
+                        row.identity = output_identity(instance)
             row.record = self.writer.prepare(self.kind, fields, instance=instance)
         except FieldError as error:
             self.error(number, error.field, error.message)
@@ -764,9 +767,8 @@ class _Importer:
     # --- writing ----------------------------------------------------------------------
 
     def _write(self, rows: list[_Row]) -> None:
-        records = [r.record for r in rows]
         if self.kind == RecordKind.OUTPUT:
-            self._flag_duplicates(records)  # type: ignore[arg-type]
+            self._flag_duplicates(rows)
         new = [r.record for r in rows if r.before is None]
         changed = [r for r in rows if r.before is not None]
         if new:
@@ -796,11 +798,14 @@ class _Importer:
             )
             self.updated += len(changed)
 
-    def _flag_duplicates(self, records: list[MediaOutput]) -> None:
+    def _flag_duplicates(self, rows: list[_Row]) -> None:
         """Flag outputs repeating another of the campaign (the same link up to tracking
         parameters and the like, ``links.link_key``; or the same outlet, title and date):
         stored ones (earlier chunks included) or earlier ones of this chunk. Like
-        ``record_create``, a flagged output does not count."""
+        ``record_create``, a flagged output does not count. Like ``record_update``, an
+        output a row updates is checked again only when its link, outlet, title or date
+        changes; otherwise its status (the office's verdict) stays."""
+        records: list[MediaOutput] = [r.record for r in rows]  # type: ignore[misc]
         keys = {r.url_key for r in records if r.url_key}
         query = Q(
             outlet_id__in={r.outlet.pk for r in records},
@@ -818,15 +823,18 @@ class _Importer:
             if key:
                 by_url[key].add(pk)
             by_item[(outlet_id, title, date)].add(pk)
-        for index, record in enumerate(records):
+        for index, (row, record) in enumerate(zip(rows, records, strict=True)):
             own = {record.pk} if record.pk else set()
             item = (record.outlet.pk, record.title, record.date)
-            repeated = bool(by_item.get(item, set()) - own) or bool(
-                record.url_key and by_url.get(record.url_key, set()) - own
-            )
-            if repeated and record.status == RecordStatus.ACTIVE:
-                record.status = RecordStatus.DUPLICATE
-                self.duplicates += 1
+            if row.identity is None or row.identity != output_identity(record):
+                repeated = bool(by_item.get(item, set()) - own) or bool(
+                    record.url_key and by_url.get(record.url_key, set()) - own
+                )
+                if repeated and record.status == RecordStatus.ACTIVE:
+                    record.status = RecordStatus.DUPLICATE
+                    self.duplicates += 1
+                elif not repeated and record.status == RecordStatus.DUPLICATE:
+                    record.status = RecordStatus.ACTIVE  # (moved off what it repeated)
             # Later rows of the chunk compare with this one (a marker, not a stored id).
             marker = -(index + 1)
             by_item[item].add(marker)
