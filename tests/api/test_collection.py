@@ -5,6 +5,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from campaigndesk.accounts.models import AuditEntry
+from campaigndesk.campaigns.models import Campaign
 from campaigndesk.collection import services as collection
 from campaigndesk.collection.models import CollectionTask, Submission
 from campaigndesk.ledger.models import FigureRecord, Indicator
@@ -159,6 +160,41 @@ def test_submit_and_see_who_has_answered(login, world):
     assert world.township_unit.name not in body["reminder"]
     assert body["late"][0]["submission"]["note"] == "含移民安置点"
     assert login("reporter").get(f"{API}/rounds/{round_.pk}").status_code == 403
+
+
+def test_a_reporter_cannot_tell_which_units_a_task_asks(login, world):
+    """A unit not the reporter's is refused alike whether the task names it or not: the
+    reporter learns nothing of the task's units (and the attempts are audited)."""
+    _task, round_ = data.collection_task(world)
+    url = f"{API}/rounds/{round_.pk}/submissions"
+    client = login("reporter")
+    named, not_named = world.county_unit, world.office_unit
+    answers = [
+        client.post(url, {"unit_id": unit.pk, "values": {}}, content_type=JSON)
+        for unit in (named, not_named)
+    ]
+    assert [a.status_code for a in answers] == [403, 403]
+    assert answers[0].json()["detail"] != answers[1].json()["detail"]  # each names its unit
+    assert not Submission.objects.exists()
+    # An office answering for its subtree still learns the task does not ask that unit.
+    office = login("office").post(url, {"unit_id": not_named.pk, "values": {}}, content_type=JSON)
+    assert office.status_code == 422
+
+
+def test_a_round_outside_the_campaigns_dates_is_refused_as_the_rounds_fault(login, world):
+    """The campaign was shortened after the round opened: the figure's date (the period's
+    last day) is refused by the ledger, and the answer says so about the round, not under
+    a field the form never had."""
+    _task, round_ = data.collection_task(world)
+    Campaign.objects.filter(pk=world.campaign.pk).update(end_date=datetime.date(2024, 11, 20))
+    answer = {"unit_id": world.township_unit.pk, "values": {"lectures": {"value": "12"}}}
+    response = login("reporter").post(
+        f"{API}/rounds/{round_.pk}/submissions", answer, content_type=JSON
+    )
+    assert response.status_code == 400, response.content
+    assert "errors" not in response.json()
+    assert "2024-11-22 lies outside the campaign" in response.json()["detail"]
+    assert not Submission.objects.exists() and not FigureRecord.objects.exists()
 
 
 def test_resubmission_replaces_the_values(login, world):

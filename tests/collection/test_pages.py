@@ -186,6 +186,17 @@ def test_reporter_fills_in_its_form_on_a_phone(world, collection):
     assert 'value="1860"' in again and "You may correct the values" in again
 
 
+def test_the_form_page_tells_a_reporter_nothing_of_the_tasks_units(world, collection):
+    """Another unit's form is refused alike whether the task asks that unit or not; an
+    office gets 404 for a unit of its subtree the task does not ask."""
+    client = browser(collection.reporter_a)
+    rounds = f"/collection/rounds/{collection.round.pk}/units/"
+    named, not_named = collection.unit_b, world.office_unit
+    assert [client.get(f"{rounds}{u.pk}/").status_code for u in (named, not_named)] == [403, 403]
+    assert client.get(f"{rounds}999999/").status_code == 404
+    assert browser(world.office).get(f"{rounds}{not_named.pk}/").status_code == 404
+
+
 def test_bad_values_come_back_with_errors(world, collection):
     client = browser(collection.reporter_a)
     fill_url = f"/collection/rounds/{collection.round.pk}/units/{collection.unit_a.pk}/"

@@ -113,7 +113,8 @@ def test_evidence_needs_a_value_and_an_accepted_file(world, collection):
     exe = services.EvidenceUpload(filename="a.exe", data=b"MZ\x90\x00")
     with pytest.raises(FieldError) as error:
         submit(collection, {"lectures": "12"}, evidence=[exe])
-    assert error.value.field == "file"
+    # (under the form's evidence field, naming the file)
+    assert error.value.field == "evidence" and error.value.message.startswith("a.exe: ")
     assert nothing_written()
 
 
@@ -266,3 +267,24 @@ def test_only_the_office_over_the_task_deletes_it(world, collection, role):
     assert CollectionTask.objects.count() == 1
     denied = AuditEntry.objects.get(action="collection.task.delete")
     assert denied.outcome == AuditEntry.Outcome.DENIED
+
+
+def test_a_refused_file_leaves_no_other_file_behind(world, settings, tmp_path):
+    """Every file is checked before any is stored: a photo stored and then rolled back
+    with the refused submission would stay on disk."""
+    settings.MEDIA_ROOT = tmp_path
+    collection = make_collection(world)
+    photo = services.EvidenceUpload(filename="a.jpg", data=b"\xff\xd8\xff photo")
+    program = services.EvidenceUpload(filename="b.exe", data=b"MZ\x90\x00")
+    with pytest.raises(FieldError) as error:
+        services.submission_submit(
+            actor=collection.reporter_a,
+            round=collection.round,
+            unit=collection.unit_a,
+            values={"lectures": "12"},
+            evidence=[photo, program],
+            now=at(21, 9),
+        )
+    assert error.value.field == "evidence" and "b.exe" in error.value.message
+    assert not Evidence.objects.exists() and not Submission.objects.exists()
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []

@@ -178,12 +178,13 @@ SPECS = [
         None,
         logged_in(403, admin=200, office=200, other_office=404, other_reporter=404),
     ),
-    # A unit the task does not ask.
+    # A unit the task does not ask: not found for those who may answer for it, refused
+    # like a named unit for the rest (the page tells nothing of the task's units).
     (
         "GET",
         "/collection/rounds/{collection_round}/units/{other_township_unit}/",
         None,
-        logged_in(404),
+        logged_in(403, admin=404, office=404, other_office=404, other_reporter=404),
     ),
     ("GET", "/collection/forms/", None, logged_in(200)),
     # Dashboard, timeline, ledger pages (issue 5). Writers of the world's campaign: the

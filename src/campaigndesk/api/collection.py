@@ -19,6 +19,7 @@ from campaigndesk.collection.models import CollectionRound, CollectionTask, Recu
 from campaigndesk.common.errors import FieldError, Forbidden, RowError
 from campaigndesk.ledger.display import figure_display
 from campaigndesk.ledger.models import Approx, Indicator
+from campaigndesk.regions.models import Unit
 
 from .ledger_schemas import IndicatorRef, plain
 from .pagination import Pages
@@ -377,6 +378,11 @@ def submission_submit(request: HttpRequest, round_id: int, payload: SubmissionIn
     round_: CollectionRound = selectors.access_round(actor=actor, id=round_id)
     unit = round_.task.units.select_related("region").filter(pk=payload.unit_id).first()
     if unit is None:
+        # A unit the actor may not answer for is refused as such, named or not: a reporter
+        # learns nothing of which units a task asks.
+        other = Unit.objects.filter(pk=payload.unit_id).first()
+        if other is not None:
+            services.submission_check(actor=actor, round=round_, unit=other)
         raise InvalidInput(
             [
                 RowError(

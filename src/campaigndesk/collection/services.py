@@ -2,8 +2,9 @@
 whose values become ledger figures through the ledger's own services (so a submitted value
 passes the same checks as a figure typed into the ledger, and is counted exactly once)."""
 
+import contextlib
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -462,6 +463,21 @@ def _source(task: CollectionTask, round_: CollectionRound) -> str:
     return text[:300]
 
 
+@contextlib.contextmanager
+def _filed_as(code: str) -> Iterator[None]:
+    """Report the ledger's refusal of one value as the form's: a fault of the value under
+    the indicator's code; any other (the round's date, now outside the campaign's dates,
+    say) as the round's, not as a field the unit never saw."""
+    try:
+        yield
+    except FieldError as error:
+        if error.field in ("value", "approx"):
+            raise FieldError(code, error.message) from None
+        raise DomainError(
+            _("This round's figures cannot be filed: %(reason)s") % {"reason": error.message}
+        ) from None
+
+
 @records_denials("collection.submission.submit")
 def submission_check(*, actor, round: CollectionRound, unit: Unit) -> None:
     """Raise Forbidden (and record the attempt) unless the actor may submit for ``unit``:
@@ -513,6 +529,16 @@ def submission_submit(
     uploads = list(evidence)
     if uploads and all(v is None for v in parsed.values()):
         raise FieldError("evidence", _("Fill in at least one value to attach evidence to."))
+    # Every file checked before any is stored: a file stored and then rolled back with the
+    # submission would stay on disk with nothing pointing to it.
+    for upload in uploads:
+        try:
+            ledger.evidence_check(data=upload.data, evidence_kind=upload.kind)
+        except FieldError as error:
+            raise FieldError(
+                "evidence",
+                f"{upload.filename}: {error.message}" if upload.filename else error.message,
+            ) from None
     now = now or timezone.now()
     by = actor if getattr(actor, "pk", None) else None
     source = _source(task, round)
@@ -545,44 +571,45 @@ def submission_submit(
         }
         anchor = None
         for code, indicator in indicators.items():
-            new, old = parsed[code], current.get(code)
-            if new is None:
-                if old is not None:
-                    if old.figure is not None:
-                        ledger.record_delete(
-                            actor=actor, record_kind=RecordKind.FIGURE, record=old.figure
-                        )
-                    old.delete()
-                continue
-            value, approx = new
-            if old is None:
-                old = SubmissionValue(submission=submission, indicator=indicator)
-            if old.figure is None:
-                old.figure = ledger.record_create(
-                    actor=actor,
-                    campaign=campaign,
-                    record_kind=RecordKind.FIGURE,
-                    indicator=indicator,
-                    value=value,
-                    approx=approx,
-                    **figure_fields,
-                ).record
-            elif (old.value, old.approx) != (value, approx) and (
-                old.figure.value != value or old.figure.approx != approx
-            ):
-                # Only a value the unit changed is written: one it sent again unchanged
-                # leaves the figure as the office may have corrected it in the ledger.
-                old.figure = ledger.record_update(
-                    actor=actor,
-                    record_kind=RecordKind.FIGURE,
-                    record=old.figure,
-                    value=value,
-                    approx=approx,
-                    source=source,
-                ).record
-            old.value, old.approx = value, approx
-            old.save()
-            anchor = anchor or old.figure
+            with _filed_as(code):
+                new, old = parsed[code], current.get(code)
+                if new is None:
+                    if old is not None:
+                        if old.figure is not None:
+                            ledger.record_delete(
+                                actor=actor, record_kind=RecordKind.FIGURE, record=old.figure
+                            )
+                        old.delete()
+                    continue
+                value, approx = new
+                if old is None:
+                    old = SubmissionValue(submission=submission, indicator=indicator)
+                if old.figure is None:
+                    old.figure = ledger.record_create(
+                        actor=actor,
+                        campaign=campaign,
+                        record_kind=RecordKind.FIGURE,
+                        indicator=indicator,
+                        value=value,
+                        approx=approx,
+                        **figure_fields,
+                    ).record
+                elif (old.value, old.approx) != (value, approx) and (
+                    old.figure.value != value or old.figure.approx != approx
+                ):
+                    # Only a value the unit changed is written: one it sent again unchanged
+                    # leaves the figure as the office may have corrected it in the ledger.
+                    old.figure = ledger.record_update(
+                        actor=actor,
+                        record_kind=RecordKind.FIGURE,
+                        record=old.figure,
+                        value=value,
+                        approx=approx,
+                        source=source,
+                    ).record
+                old.value, old.approx = value, approx
+                old.save()
+                anchor = anchor or old.figure
         for upload in uploads:
             ledger.evidence_add(
                 actor=actor,

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from campaigndesk.campaigns.selectors import access_campaign
 from campaigndesk.common.errors import DomainError, FieldError, Forbidden, NotFound
 from campaigndesk.ledger.display import number_display
+from campaigndesk.regions.models import Unit
 
 from . import selectors, services
 from .forms import FillForm, TaskEditForm, TaskForm
@@ -207,6 +208,11 @@ def fill(request: HttpRequest, id: int, unit_id: int) -> HttpResponse:
     task = round_.task
     unit = task.units.select_related("region").filter(pk=unit_id).first()
     if unit is None:
+        # A unit the user may not answer for is refused as such, named or not (as in the
+        # API): the page tells nothing of which units the task asks.
+        other = Unit.objects.filter(pk=unit_id).first()
+        if other is not None and not services.can_submit(request.user, other):
+            raise PermissionDenied(_("You may not fill in forms for this unit."))
         raise Http404()
     try:
         if request.method == "POST":
