@@ -204,6 +204,121 @@ def test_who_may_keep_templates(io_world):
     assert not ExportTemplate.objects.exists()
 
 
+def test_a_campaign_lists_its_own_and_its_offices_standing_templates(io_world):
+    """Under a campaign: its templates, the actor's own unit's standing ones and those of
+    the units taking part; not every standing template of the actor's subtree."""
+    world = io_world.world
+    mine = create(io_world, MAPPING[:1], campaign=None, office_unit=world.office_unit)
+    lead = create(io_world, MAPPING[:1], campaign=None, office_unit=world.county_unit)
+    elsewhere = create(
+        io_world, MAPPING[:1], campaign=None, office_unit=world.other_county_office_unit
+    )
+    own = create(io_world)
+    listed = set(export_template_list(actor=world.office, campaign=io_world.campaign))
+    assert listed == {mine, lead, own}
+    assert elsewhere in set(export_template_list(actor=world.office))  # (still the office's)
+    assert set(export_template_list(actor=world.other_office, campaign=io_world.campaign)) == {
+        elsewhere
+    }
+
+
+def test_the_fills_dates_leave_an_entry_naming_its_own_dates_alone(filled_ledger):
+    """A running total "as of" the month's end stays that, whatever week is filled."""
+    io_world = filled_ledger
+    office = io_world.world.office
+    mapping = [
+        {"cell": "进度表!C3", "indicator": "event_participants"},
+        {
+            "cell": "进度表!C4",
+            "indicator": "event_participants",
+            "filters": {"as_of": "2024-02-29"},
+        },
+    ]
+    template = create(io_world, mapping=mapping)
+    week = {"date_from": datetime.date(2024, 2, 12), "date_to": datetime.date(2024, 2, 18)}
+    export = export_template_fill(actor=office, template=template, **week)
+    sheet = openpyxl.load_workbook(io.BytesIO(export.read()))["进度表"]
+
+    def total(filters):
+        result = rollup(
+            actor=office, campaign=io_world.campaign, indicators=["event_participants"],
+            filters=filters,
+        )  # fmt: skip
+        return result.value("event_participants")
+
+    in_the_week = total(RollupFilter(**week))
+    to_the_end = total(RollupFilter(as_of=datetime.date(2024, 2, 29)))
+    assert in_the_week != to_the_end
+    assert (sheet["C3"].value, sheet["C4"].value) == (in_the_week, to_the_end)
+
+
+def test_a_formula_cell_is_not_mapped(io_world):
+    with pytest.raises(FieldError) as caught:
+        create(io_world, [{"cell": "进度表!C6", "indicator": "respondents"}])
+    assert caught.value.field == "mapping.0.cell"
+    assert "formula" in caught.value.message
+
+
+def test_an_approximate_figure_in_a_number_cell_stays_a_number(filled_ledger):
+    """(A cell is text by its type or format, not by holding a formula's text.)"""
+    io_world = filled_ledger
+    office = io_world.world.office
+    template = create(io_world, [{"cell": "进度表!C5", "indicator": "respondents"}])
+    row = rollup(actor=office, campaign=io_world.campaign, indicators=["respondents"]).total(
+        "respondents"
+    )
+    assert row.approx == "about"
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(export_template_fill(actor=office, template=template).read())
+    )["进度表"]
+    assert sheet["C5"].value == row.value and sheet["C5"].comment is not None
+
+
+def test_a_rate_in_a_percent_cell_shows_as_that_percentage(filled_ledger):
+    io_world = filled_ledger
+    office = io_world.world.office
+    rows = [
+        HEADERS["figure"],
+        ["东瓜镇人民政府", "", "2024-02-22", "aware_respondents", "23", "", ""],
+    ]
+    run_import(SYSTEM, io_world.campaign, "figure", csv_bytes(rows), "aware.csv")
+    workbook = openpyxl.load_workbook(io.BytesIO(superior_workbook()))
+    workbook["进度表"]["C9"].number_format = "0.00%"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    mapping = [
+        {"cell": "进度表!C9", "indicator": "awareness_rate"},
+        {"cell": "进度表!D9", "indicator": "awareness_rate"},
+    ]
+    template = create(io_world, mapping, data=buffer.getvalue())
+    rate = rollup(actor=office, campaign=io_world.campaign, indicators=["awareness_rate"]).total(
+        "awareness_rate"
+    )
+    assert rate.value == 10  # 23 of 230
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(export_template_fill(actor=office, template=template).read())
+    )["进度表"]
+    assert (sheet["C9"].value, sheet["D9"].value) == (0.1, 10)
+
+
+def test_a_group_naming_a_region_of_another_level_is_refused(io_world):
+    township = io_world.world.township
+    with pytest.raises(FieldError) as caught:
+        create(
+            io_world, [{"cell": "C3", "indicator": "lectures", "group": {"village": township.code}}]
+        )
+    assert caught.value.field == "mapping.0.group.village"
+    assert township.name in caught.value.message
+
+
+def test_an_entrys_dates_ending_before_they_start_are_refused(io_world):
+    entry = {"cell": "C3", "indicator": "lectures"}
+    for key in ("date_to", "as_of"):
+        with pytest.raises(FieldError) as caught:
+            create(io_world, [{**entry, "filters": {"date_from": "2024-03-01", key: "2024-02-01"}}])
+        assert caught.value.field == f"mapping.0.filters.{key}"
+
+
 def test_an_office_template_fills_any_campaign(filled_ledger):
     io_world = filled_ledger
     template = create(

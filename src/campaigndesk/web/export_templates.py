@@ -95,8 +95,10 @@ class FillForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", _("The last day comes before the first."))
+        start = data.get("date_from")
+        for name in ("date_to", "as_of"):
+            if start and data.get(name) and data[name] < start:
+                self.add_error(name, _("The last day comes before the first."))
         return data
 
 

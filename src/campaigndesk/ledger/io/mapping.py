@@ -13,6 +13,9 @@ formatting, formulas and other cells stay as they were (openpyxl does not carry 
 images and charts of an uploaded workbook). No figure for an entry: 0 for sums and
 distinct counts, the cell left empty for snapshots and ratios.
 
+A cell holding a formula is not mapped (the figure would replace it). A rate (in percent)
+goes into a percent-formatted cell as the fraction Excel shows as that percentage.
+
 Approximate totals: a cell formatted as text (or holding text already) gets the figure
 as a report writes it ("1800余", "约1800"); any other cell gets the number, so that the
 template's own formulas keep adding up, and a cell comment saying it is approximate.
@@ -31,7 +34,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,7 +42,7 @@ from campaigndesk.accounts.audit import audit_log, records_denials
 from campaigndesk.accounts.scoping import require_manage, visible_q
 from campaigndesk.campaigns.models import Campaign
 from campaigndesk.common.errors import DomainError, FieldError, NotFound
-from campaigndesk.regions.models import Channel, OutletLevel, Region, Unit
+from campaigndesk.regions.models import Channel, OutletLevel, Region, RegionLevel, Unit
 from campaigndesk.regions.paths import is_within
 from campaigndesk.regions.services import normalize_official_code
 
@@ -55,6 +58,11 @@ MAX_ENTRIES = 2000
 FILTER_KEYS = {"region", "kind", "channel", "outlet_level", "as_of", "date_from", "date_to"}
 ENTRY_KEYS = {"cell", "indicator", "filters", "group", "label"}
 GROUP_DIMENSIONS = set(DIMENSIONS) - {"period"}
+GROUP_LEVELS = {
+    "county": RegionLevel.COUNTY,
+    "township": RegionLevel.TOWNSHIP,
+    "village": RegionLevel.VILLAGE,
+}
 _CELL = re.compile(
     r"^(?:(?:'(?P<quoted>[^']+)'|(?P<sheet>[^!]+))!)?\$?(?P<col>[A-Za-z]{1,3})\$?(?P<row>\d{1,7})$"
 )
@@ -64,13 +72,18 @@ _CELL = re.compile(
 
 
 def export_template_list(*, actor, campaign: Campaign | None = None) -> QuerySet[ExportTemplate]:
-    """Templates the actor can see (its office subtree, or its own unit's), those of a
-    campaign and its offices' own when ``campaign`` is given."""
+    """Templates the actor can see (its office subtree, or its own unit's); with
+    ``campaign``, the campaign's own and the standing templates (no campaign) of the
+    actor's unit and of the units taking part in it. (Not every standing template of the
+    subtree: a prefecture office would find each county's under every campaign.)"""
     qs = ExportTemplate.objects.filter(
         visible_q(actor, path_field="region_path", unit_field="office_unit_id")
     )
     if campaign is not None:
-        qs = qs.filter(campaign=campaign) | qs.filter(campaign__isnull=True)
+        offices = {campaign.lead_unit_id, *campaign.responsible_units.values_list("pk", flat=True)}
+        if getattr(actor, "unit_id", None) is not None:
+            offices.add(actor.unit_id)
+        qs = qs.filter(Q(campaign=campaign) | Q(campaign__isnull=True, office_unit__in=offices))
     return qs.select_related("campaign", "office_unit").order_by("name", "id")
 
 
@@ -145,7 +158,9 @@ def _level(value, where: str) -> int:
     return level
 
 
-def _region_code(value, where: str, owner_path: str) -> str:
+def _region_code(value, where: str, owner_path: str, level: int | None = None) -> str:
+    """The code of a region in the template's region (of ``level`` when given: a group by
+    villages holds only village codes, and a township's would match nothing)."""
     code = normalize_official_code(str(value))
     region = Region.objects.filter(code=code).first()
     if region is None:
@@ -153,6 +168,16 @@ def _region_code(value, where: str, owner_path: str) -> str:
     if not is_within(region.path, owner_path):
         raise FieldError(
             where, _("%(region)s lies outside the template's region.") % {"region": region.name}
+        )
+    if level is not None and region.level != level:
+        raise FieldError(
+            where,
+            _("%(region)s is a %(level)s, not a %(wanted)s.")
+            % {
+                "region": region.name,
+                "level": RegionLevel(region.level).label,
+                "wanted": RegionLevel(level).label,
+            },
         )
     return code
 
@@ -208,6 +233,12 @@ def clean_mapping(mapping, workbook, *, owner_path: str) -> list[dict]:
                 clean_filters[key] = _level(value, at)
             else:
                 clean_filters[key] = _date(value, at)
+        start = clean_filters.get("date_from")
+        for key in ("date_to", "as_of"):
+            if start and clean_filters.get(key) and clean_filters[key] < start:
+                raise FieldError(
+                    f"{where}.filters.{key}", _("The last day comes before the first.")
+                )
         group = entry.get("group") or {}
         if not isinstance(group, dict):
             raise FieldError(f"{where}.group", _("The group must be an object."))
@@ -216,8 +247,10 @@ def clean_mapping(mapping, workbook, *, owner_path: str) -> list[dict]:
             at = f"{where}.group.{dimension}"
             if dimension not in GROUP_DIMENSIONS:
                 raise FieldError(at, _("Unknown dimension: %(name)s") % {"name": dimension})
-            if dimension in ("county", "township", "village"):
-                clean_group[dimension] = _region_code(value, at, owner_path)
+            if dimension in GROUP_LEVELS:
+                clean_group[dimension] = _region_code(
+                    value, at, owner_path, GROUP_LEVELS[dimension]
+                )
             elif dimension == "kind":
                 clean_group[dimension] = _kind(value, at)
             elif dimension == "record_kind":
@@ -275,6 +308,12 @@ def _cell(value, workbook, where: str) -> str:
                 },
             )
     CellRange(coordinate)  # raises for a column beyond XFD
+    if sheet[coordinate].data_type == "f":
+        raise FieldError(
+            where,
+            _("%(cell)s holds a formula: a figure would replace it; map the cells it adds up.")
+            % {"cell": coordinate},
+        )
     return f"{sheet.title}!{coordinate}"
 
 
@@ -544,9 +583,16 @@ def _summary(template: ExportTemplate) -> dict:
 # --- filling ----------------------------------------------------------------------------
 
 
+DATE_KEYS = ("as_of", "date_from", "date_to")
+
+
 def _filter(filters: dict, defaults: dict) -> RollupFilter:
+    # The fill's dates apply to an entry naming no date at all: one naming any (a running
+    # total "as of" a day, say) keeps exactly its own.
+    dates = filters if any(filters.get(key) for key in DATE_KEYS) else defaults
+
     def day(key):
-        value = filters.get(key) or defaults.get(key)
+        value = dates.get(key)
         if isinstance(value, str):
             return datetime.date.fromisoformat(value)
         return value
@@ -649,11 +695,13 @@ def export_template_fill(
                 0 if indicator.aggregation in (Aggregation.SUM, Aggregation.DISTINCT) else None
             )
             continue
+        if indicator.aggregation == Aggregation.RATIO and "%" in (cell.number_format or ""):
+            value = value / 100  # (a rate is in percent; a percent-formatted cell multiplies)
         number = int(value) if value == value.to_integral_value() else float(value)
         approx = row.approx if row is not None else Approx.EXACT
         if approx == Approx.EXACT:
             cell.value = number
-        elif cell.number_format == "@" or isinstance(cell.value, str):
+        elif cell.number_format == "@" or cell.data_type == "s":  # (a formula is "f")
             cell.value = figure_text(value, approx)
         else:
             cell.value = number
