@@ -22,8 +22,19 @@ CAMPAIGNDESK = ROOT / ".venv" / "bin" / "campaigndesk"
 
 def main() -> int:
     subprocess.run(
-        [str(CAMPAIGNDESK), "makemessages", "-l", "zh_Hans", "-l", "zh_Hant", "-l", "en",
-         "--no-obsolete", "--ignore=tests", "--ignore=migrations"],
+        [
+            str(CAMPAIGNDESK),
+            "makemessages",
+            "-l",
+            "zh_Hans",
+            "-l",
+            "zh_Hant",
+            "-l",
+            "en",
+            "--no-obsolete",
+            "--ignore=tests",
+            "--ignore=migrations",
+        ],
         cwd=PACKAGE,
         check=True,
     )
