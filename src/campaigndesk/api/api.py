@@ -2,6 +2,7 @@
 the same services and selectors as the pages. Domain errors become HTTP answers here, in one
 place."""
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -116,6 +117,13 @@ def _field_error(request: HttpRequest, exc: FieldError) -> HttpResponse:
 @api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return _error(request, 400, str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # Raised while the body is read (DATA_UPLOAD_MAX_MEMORY_SIZE): answered in JSON like
+    # every other error, not with Django's HTML page.
+    return _error(request, 413, _("The request is too large."))
 
 
 @api.exception_handler(TokenRejected)

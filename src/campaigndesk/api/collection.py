@@ -24,7 +24,7 @@ from campaigndesk.regions.models import Unit
 from .ledger_schemas import IndicatorRef, plain
 from .pagination import Pages
 from .refs import InvalidInput, units_ref
-from .schemas import WRITE_ERRORS, ErrorOut, RegionOut, UnitRef
+from .schemas import WRITE_ERRORS, BodyIn, Day, ErrorOut, Flag, Id, RegionOut, UnitRef
 
 router = Router(tags=["collection"])
 
@@ -96,27 +96,27 @@ class TaskDetailOut(TaskOut):
         return obj.rounds_list
 
 
-class TaskIn(Schema):
+class TaskIn(BodyIn):
     title: str = Field(..., max_length=200)
     instructions: str = ""
     indicators: list[str] = Field(..., description="indicator codes (sum or latest ones)")
-    unit_ids: list[int]
+    unit_ids: list[Id]
     recurrence: Recurrence
-    first_period_start: datetime.date
+    first_period_start: Day
     due_weekday: Weekday | None = Field(None, description="weekly: 0 Monday .. 6 Sunday")
     due_day: int | None = Field(None, description="monthly: the day of the next month")
     due_time: datetime.time | None = Field(None, description="weekly and monthly")
     due_at: datetime.datetime | None = Field(None, description="once: the deadline")
 
 
-class TaskPatch(Schema):
+class TaskPatch(BodyIn):
     """Only the fields sent change; none of them may be null."""
 
     title: str = Field(None, max_length=200)
     instructions: str = None
     indicators: list[str] = None
-    unit_ids: list[int] = None
-    is_active: bool = None
+    unit_ids: list[Id] = None
+    is_active: Flag = None
 
 
 class ValueOut(Schema):
@@ -178,13 +178,13 @@ class RoundStatusOut(Schema):
     reminder: str = Field(description="ready to paste into the office's group chat")
 
 
-class SubmittedValue(Schema):
+class SubmittedValue(BodyIn):
     value: Decimal | None = Field(None, description="blank: nothing to report")
     approx: Approx = Approx.EXACT
 
 
-class SubmissionIn(Schema):
-    unit_id: int
+class SubmissionIn(BodyIn):
+    unit_id: Id
     values: dict[str, SubmittedValue] = Field(..., description="indicator code -> value")
     note: str = ""
 

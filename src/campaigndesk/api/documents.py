@@ -24,7 +24,7 @@ from campaigndesk.ledger.models import Indicator
 from campaigndesk.regions.paths import is_within
 
 from .refs import InvalidInput, region_ref, unit_ref
-from .schemas import WRITE_ERRORS, ErrorOut, ScheduleImportOut
+from .schemas import WRITE_ERRORS, BodyIn, ErrorOut, ScheduleImportOut
 
 router = Router(tags=["documents"])
 
@@ -102,14 +102,14 @@ class ReportFiguresOut(Schema):
     figures: list[FigureOut]
 
 
-class ReviewIn(Schema):
+class ReviewIn(BodyIn):
     accepted: bool
     indicator: str | None = Field(
         None, description="Indicator code; accepting without one takes the suggested one."
     )
 
 
-class ImportIn(Schema):
+class ImportIn(BodyIn):
     unit_id: int
     region_code: str | None = None
     date: datetime.date | None = Field(
@@ -127,7 +127,7 @@ class DraftQuery(Schema):
     region_code: str | None = None
 
 
-class ScheduleTextIn(Schema):
+class ScheduleTextIn(BodyIn):
     text: str = Field(..., min_length=1)
     year: int
 

@@ -20,7 +20,7 @@ from campaigndesk.ledger.models import (
 )
 from campaigndesk.regions.models import Channel, OutletLevel
 
-from .schemas import RegionOut, UnitRef
+from .schemas import BodyIn, Count, Day, Flag, Id, RegionOut, UnitRef
 
 
 def plain(value: Decimal | None) -> Decimal | None:
@@ -212,23 +212,23 @@ FigureWrittenOut = _written(FigureDetailOut, "FigureWrittenOut")
 # --- Records in -------------------------------------------------------------------------
 
 
-class RecordIn(Schema):
-    unit_id: int
+class RecordIn(BodyIn):
+    unit_id: Id
     region_code: str | None = Field(None, description="default: the unit's region")
-    date: datetime.date
-    schedule_item_id: int | None = None
+    date: Day
+    schedule_item_id: Id | None = None
     note: str = ""
     external_id: str = Field("", max_length=100)
 
 
 class OutputIn(RecordIn):
-    outlet_id: int
+    outlet_id: Id
     kind: MediaOutput.Kind
     title: str = Field(..., max_length=300)
-    is_original: bool = True
+    is_original: Flag = True
     language: str = Field("zh", max_length=20)
-    views: int | None = None
-    audience: int | None = None
+    views: Count | None = None
+    audience: Count | None = None
     url: str = Field("", max_length=500)
 
 
@@ -237,15 +237,15 @@ class MaterialIn(RecordIn):
     quantity: Decimal
     measure_word: str = Field("", max_length=10)
     area_m2: Decimal | None = None
-    sites: int | None = None
+    sites: Count | None = None
 
 
 class EventIn(RecordIn):
     kind: EventRecord.Kind
     title: str = Field("", max_length=300)
-    sessions: int = 1
-    participants: int = 0
-    audience: int | None = None
+    sessions: Count = 1
+    participants: Count = 0
+    audience: Count | None = None
     site: str = Field("", max_length=200)
 
 
@@ -253,7 +253,7 @@ class FigureIn(RecordIn):
     indicator: str = Field(..., description="the indicator's code", max_length=60)
     value: Decimal
     approx: Approx = Approx.EXACT
-    period_start: datetime.date | None = None
+    period_start: Day | None = None
     source: str = Field("", max_length=300)
 
 
@@ -266,7 +266,7 @@ def _patch(schema: type[Schema], name: str) -> type[Schema]:
         optional.default = None
         optional.default_factory = None
         fields[field_name] = (info.annotation, optional)
-    return create_model(name, __base__=Schema, __module__=__name__, **fields)
+    return create_model(name, __base__=BodyIn, __module__=__name__, **fields)
 
 
 OutputPatch = _patch(OutputIn, "OutputPatch")
@@ -308,8 +308,8 @@ class FigureFilters(RecordFilters):
 # --- Duplicates, evidence, locks --------------------------------------------------------
 
 
-class DuplicateResolveIn(Schema):
-    is_duplicate: bool = Field(
+class DuplicateResolveIn(BodyIn):
+    is_duplicate: Flag = Field(
         ..., description="true: a real duplicate, deleted; false: not one, it starts to count"
     )
 
@@ -319,13 +319,13 @@ class DuplicateResolveOut(Schema):
     record: OutputOut | None = None
 
 
-class LockIn(Schema):
-    start: datetime.date
-    end: datetime.date
+class LockIn(BodyIn):
+    start: Day
+    end: Day
     reason: str = Field("", max_length=300)
 
 
-class ReopenIn(Schema):
+class ReopenIn(BodyIn):
     reason: str = Field(..., max_length=300)
 
 

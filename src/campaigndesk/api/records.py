@@ -217,6 +217,10 @@ def _register(spec: KindApi) -> None:
             qs = qs.filter(status=filters.status.value)
         indicator = getattr(filters, "indicator", None)
         if indicator:
+            if not Indicator.objects.filter(code=indicator).exists():
+                raise _invalid(
+                    "indicator", _("Unknown indicator: %(codes)s") % {"codes": indicator}
+                )
             qs = qs.filter(indicator__code=indicator)
         return qs
 

@@ -9,6 +9,8 @@ from campaigndesk.common.errors import DomainError, NotFound, RowError
 from campaigndesk.regions import selectors as region_selectors
 from campaigndesk.regions.models import Region, Unit
 
+MAX_ID = 2**63 - 1  # ids are 64-bit (DEFAULT_AUTO_FIELD)
+
 
 class InvalidInput(DomainError):
     """One or more fields of a request name something unknown; answered with 422."""
@@ -34,7 +36,9 @@ def unit_ref(actor, id: int, *, field: str) -> Unit:
 def units_ref(actor, ids: Iterable[int], *, field: str) -> list[Unit]:
     """The units in the order named; every unknown id is reported at once."""
     ids = list(dict.fromkeys(ids))
-    found = {u.pk: u for u in region_selectors.unit_list(actor=actor).filter(pk__in=ids)}
+    # Only ids a database id can be: a larger one would not fit the query's parameter.
+    possible = [i for i in ids if 0 < i <= MAX_ID]
+    found = {u.pk: u for u in region_selectors.unit_list(actor=actor).filter(pk__in=possible)}
     missing = [i for i in ids if i not in found]
     if missing:
         raise InvalidInput(

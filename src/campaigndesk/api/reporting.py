@@ -34,7 +34,7 @@ from campaigndesk.reporting.reminders import reminder_text
 
 from .pagination import Pages
 from .refs import InvalidInput, units_ref
-from .schemas import WRITE_ERRORS, ErrorOut, UnitRef
+from .schemas import WRITE_ERRORS, BodyIn, ErrorOut, UnitRef
 
 router = Router(tags=["reporting"])
 
@@ -183,14 +183,14 @@ class ItemDetailOut(ItemOut):
         return list(obj.leader_comments.order_by("date", "id"))
 
 
-class ItemIn(Schema):
+class ItemIn(BodyIn):
     title: str = Field(..., max_length=200)
     body: str
     schedule_item_id: int | None = None
     commission_id: int | None = None
 
 
-class ItemPatch(Schema):
+class ItemPatch(BodyIn):
     """Only the fields sent change."""
 
     title: str = Field(None, max_length=200)
@@ -199,36 +199,36 @@ class ItemPatch(Schema):
     commission_id: int | None = None
 
 
-class SubmitIn(Schema):
+class SubmitIn(BodyIn):
     quota_period_start: datetime.date | None = Field(
         None, description="the previous period, while its due date has not passed"
     )
 
 
-class EditIn(Schema):
+class EditIn(BodyIn):
     title: str | None = Field(None, max_length=200)
     body: str | None = None
     note: str = ""
 
 
-class NoteIn(Schema):
+class NoteIn(BodyIn):
     note: str = ""
 
 
-class ReasonIn(Schema):
+class ReasonIn(BodyIn):
     reason: str = Field(..., min_length=1)
 
 
-class OptionalReasonIn(Schema):
+class OptionalReasonIn(BodyIn):
     reason: str = ""
 
 
-class FalseReportIn(Schema):
+class FalseReportIn(BodyIn):
     is_false: bool = True
     note: str = ""
 
 
-class LeaderCommentIn(Schema):
+class LeaderCommentIn(BodyIn):
     leader: str = Field(..., max_length=100)
     date: datetime.date
     comment: str = ""
@@ -255,7 +255,7 @@ class CommissionOut(Schema):
         return [s._asdict() for s in quotas.commission_status(commission=obj)]
 
 
-class CommissionIn(Schema):
+class CommissionIn(BodyIn):
     theme: str = Field(..., max_length=200)
     description: str = ""
     due_date: datetime.date
@@ -310,7 +310,7 @@ class RulesOut(Schema):
     created_at: datetime.datetime
 
 
-class RulesIn(Schema):
+class RulesIn(BodyIn):
     valid_from: datetime.date
     scoring_mode: ScoringMode = ScoringMode.HIGHEST_ONCE
     points_central: Decimal
@@ -362,7 +362,7 @@ class BulletinOut(DocumentOut):
     snapshot: dict[str, Any] | None = Field(description="as frozen on issue (null for a draft)")
 
 
-class HeaderIn(Schema):
+class HeaderIn(BodyIn):
     title: str = Field(None, max_length=200)
     signer: str = Field("", max_length=50)
     report_to: str = Field("", max_length=500)
@@ -375,7 +375,7 @@ class BriefingIn(HeaderIn):
     item_ids: list[int] = []
 
 
-class BriefingPatch(Schema):
+class BriefingPatch(BodyIn):
     """Only the fields sent change (item_ids replaces the items)."""
 
     title: str = Field(None, max_length=200)
@@ -391,7 +391,7 @@ class BulletinIn(HeaderIn):
     period_start: datetime.date = Field(..., description="any day of the month")
 
 
-class BulletinPatch(Schema):
+class BulletinPatch(BodyIn):
     title: str = Field(None, max_length=200)
     period_start: datetime.date = None
     signer: str = Field(None, max_length=50)
@@ -401,7 +401,7 @@ class BulletinPatch(Schema):
     copies: int | None = None
 
 
-class IssueIn(Schema):
+class IssueIn(BodyIn):
     issue_date: datetime.date | None = None
 
 

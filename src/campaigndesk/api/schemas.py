@@ -2,8 +2,11 @@
 
 import datetime
 from decimal import Decimal
+from typing import Annotated
 
+import pydantic
 from ninja import Field, Schema
+from pydantic import BeforeValidator, ConfigDict, StrictBool
 
 from campaigndesk.regions import selectors as region_selectors
 from campaigndesk.regions.models import Channel, OutletLevel, UnitKind
@@ -28,6 +31,33 @@ class ErrorOut(Schema):
 
 # The error answers of a write (the OpenAPI schema lists them).
 WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
+
+
+# --- Request bodies ----------------------------------------------------------------------
+
+
+class BodyIn(Schema):
+    """A request body: a key it does not name is refused (422 naming it), not ignored, so
+    that a misspelt or read-only field is not dropped while the client is told it was
+    written."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def _date_text(value: object) -> object:
+    # JSON has no dates: a date is sent as text (2024-02-01). A number would otherwise be
+    # taken for seconds since 1970.
+    if isinstance(value, (str, datetime.date)):
+        return value
+    raise ValueError("a date is written YYYY-MM-DD")
+
+
+# In a body: a count or an id is a JSON integer (not true, not "12"); an id fits the
+# database's ids; a flag is true or false (not "no"); a date is text.
+Count = Annotated[int, pydantic.Strict()]
+Id = Annotated[int, pydantic.Strict(), pydantic.Field(ge=1, le=2**63 - 1)]
+Flag = StrictBool
+Day = Annotated[datetime.date, BeforeValidator(_date_text)]
 
 
 # --- Regions -----------------------------------------------------------------------------
@@ -91,7 +121,7 @@ class UnitDetailOut(UnitOut):
         return [a.alias for a in obj.aliases.all()]
 
 
-class UnitIn(Schema):
+class UnitIn(BodyIn):
     name: str = Field(..., min_length=1, max_length=150)
     kind: UnitKind
     region_code: str = Field(..., min_length=1, max_length=20)
@@ -122,7 +152,7 @@ class OutletOut(Schema):
         return obj.get_level_display()
 
 
-class OutletIn(Schema):
+class OutletIn(BodyIn):
     name: str = Field(..., min_length=1, max_length=150)
     channel: Channel
     level: OutletLevel
@@ -244,7 +274,7 @@ class CampaignDetailOut(CampaignOut):
         }
 
 
-class CampaignIn(Schema):
+class CampaignIn(BodyIn):
     name: str = Field(..., min_length=1, max_length=200)
     slogan: str = Field("", max_length=300)
     description: str = ""
@@ -284,7 +314,7 @@ class ScheduleImportOut(Schema):
     warnings: list[str]
 
 
-class ScheduleItemIn(Schema):
+class ScheduleItemIn(BodyIn):
     theme: str = Field(..., min_length=1, max_length=200)
     project: str = Field("", max_length=500)
     window_start: datetime.date

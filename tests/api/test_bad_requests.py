@@ -1,0 +1,127 @@
+"""Requests a client gets wrong: each answered with a JSON error naming what is wrong, and
+nothing written (never a 500, never a silent success)."""
+
+import pytest
+
+from campaigndesk.accounts.models import AuditEntry
+from campaigndesk.ledger.models import EventRecord, MediaOutput, RecordStatus
+
+from . import ledger_data as data
+
+API = "/api/v1"
+JSON = "application/json"
+HUGE = 10**20  # beyond any database integer
+
+
+def url(world, plural: str) -> str:
+    return f"{API}/campaigns/{world.campaign.pk}/{plural}"
+
+
+def event_body(world, **extra) -> dict:
+    return {"unit_id": world.township_unit.pk, "kind": "lecture", "date": "2024-02-01", **extra}
+
+
+def fields_of(response) -> list[str]:
+    return [error["field"] for error in response.json()["errors"]]
+
+
+def test_a_page_far_past_the_last_is_refused_by_its_number(login, world):
+    data.event(world)
+    client = login("office")
+    assert client.get(url(world, "events"), {"page": 10**18}).status_code == 422
+    far = client.get(url(world, "events"), {"page": 1_000_000})
+    assert far.status_code == 200 and far.json()["items"] == []
+
+
+@pytest.mark.parametrize("path", ["events", "rollup", "coverage"])
+def test_a_unit_id_beyond_any_id_is_an_unknown_unit(login, world, path):
+    response = login("office").get(url(world, path), {"unit": HUGE})
+    assert response.status_code == 422, response.content
+    assert fields_of(response) == ["unit"]
+
+
+def test_ids_beyond_any_id_in_a_body_are_refused(login, world):
+    client = login("office")
+    response = client.post(url(world, "events"), event_body(world, unit_id=HUGE), content_type=JSON)
+    assert response.status_code == 422 and fields_of(response) == ["unit_id"]
+    task = {
+        "title": "周调度",
+        "indicators": ["lectures"],
+        "unit_ids": [HUGE],
+        "recurrence": "weekly",
+        "first_period_start": "2024-02-05",
+        "due_weekday": 4,
+        "due_time": "17:00",
+    }
+    response = client.post(url(world, "tasks"), task, content_type=JSON)
+    assert response.status_code == 422 and fields_of(response) == ["unit_ids.0"]
+    assert not EventRecord.objects.exists()
+
+
+def test_a_misspelt_or_read_only_field_is_refused_not_ignored(login, world):
+    record = data.event(world, title="原题")
+    flagged = data.flagged_output(world)
+    client = login("office")
+    entries = AuditEntry.objects.filter(action__startswith="ledger.").count()
+    typo = client.patch(f"{API}/events/{record.pk}", {"titel": "新题"}, content_type=JSON)
+    assert typo.status_code == 422 and fields_of(typo) == ["titel"]
+    response = login("reporter").patch(
+        f"{API}/outputs/{flagged.pk}", {"status": "active"}, content_type=JSON
+    )
+    assert response.status_code == 422 and fields_of(response) == ["status"]
+    created = client.post(url(world, "events"), event_body(world, id=5), content_type=JSON)
+    assert created.status_code == 422 and fields_of(created) == ["id"]
+    assert MediaOutput.objects.get(pk=flagged.pk).status == RecordStatus.DUPLICATE
+    assert EventRecord.objects.get(pk=record.pk).title == "原题"
+    assert AuditEntry.objects.filter(action__startswith="ledger.").count() == entries
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("participants", True),  # a JSON true is not 1
+        ("sessions", "2"),  # a count is a JSON number
+        ("unit_id", True),
+        ("date", 1706745600),  # not seconds since 1970
+    ],
+)
+def test_values_of_the_wrong_json_type_are_refused(login, world, field, value):
+    response = login("office").post(
+        url(world, "events"), event_body(world, **{field: value}), content_type=JSON
+    )
+    assert response.status_code == 422, response.content
+    assert fields_of(response) == [field]
+    assert not EventRecord.objects.exists()
+
+
+def test_a_flag_is_true_or_false(login, world):
+    outlet = data.outlet()
+    body = {
+        "unit_id": world.township_unit.pk,
+        "outlet_id": outlet.pk,
+        "kind": "news",
+        "title": "标题",
+        "date": "2024-02-01",
+        "is_original": "no",
+    }
+    response = login("office").post(url(world, "outputs"), body, content_type=JSON)
+    assert response.status_code == 422 and fields_of(response) == ["is_original"]
+    assert not MediaOutput.objects.exists()
+
+
+def test_a_body_too_large_is_answered_in_json(login, world, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = login("office").post(
+        url(world, "events"), event_body(world, note="x" * 20_000), content_type=JSON
+    )
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["detail"]
+    assert not EventRecord.objects.exists()
+
+
+def test_an_unknown_indicator_in_the_figures_filter_is_named(login, world):
+    data.figure(world)
+    response = login("office").get(url(world, "figures"), {"indicator": "nonsense"})
+    assert response.status_code == 422
+    assert fields_of(response) == ["indicator"]
