@@ -13,11 +13,19 @@ from campaigndesk.common.errors import DomainError
 from campaigndesk.ledger.io.columns import columns_for
 from campaigndesk.ledger.io.exports import export_records, export_rollup
 from campaigndesk.ledger.io.templates import template_file
-from campaigndesk.ledger.models import EventRecord, Indicator
+from campaigndesk.ledger.models import EventRecord, Indicator, MaterialRecord
 from campaigndesk.ledger.rollup import RollupFilter, rollup
 from campaigndesk.ledger.services import record_create
 
-from .io_files import GOOD, good_file, io_world, run_import, second_campaign, xlsx_bytes
+from .io_files import (
+    GOOD,
+    csv_bytes,
+    good_file,
+    io_world,
+    run_import,
+    second_campaign,
+    xlsx_bytes,
+)
 
 __all__ = ["io_world"]
 
@@ -253,3 +261,82 @@ def test_text_a_spreadsheet_would_run_is_exported_as_text_and_imports_again(io_w
     assert sorted(EventRecord.objects.filter(campaign=target).values_list("title", flat=True)) == (
         sorted(titles)
     )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_text_beginning_with_an_apostrophe_comes_back_as_written(io_world, fmt):
+    titles = ["'=不是公式", "''+两个撇号", "'只是撇号", "=公式样"]
+    for title in titles:
+        record_create(
+            actor=SYSTEM,
+            campaign=io_world.campaign,
+            record_kind="event",
+            unit=io_world.world.township_unit,
+            date=datetime.date(2024, 2, 7),
+            kind="lecture",
+            title=title,
+            sessions=1,
+            participants=10,
+        )
+    export = export_records(
+        actor=SYSTEM, campaign=io_world.campaign, record_kind="event", format=fmt
+    ).read()
+    target = second_campaign(io_world)
+    run_import(SYSTEM, target, "event", export, f"events.{fmt}")
+    assert sorted(EventRecord.objects.filter(campaign=target).values_list("title", flat=True)) == (
+        sorted(titles)
+    )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_longest_note_a_record_takes_exports_and_imports_again(io_world, fmt):
+    record_create(
+        actor=SYSTEM,
+        campaign=io_world.campaign,
+        record_kind="event",
+        unit=io_world.world.township_unit,
+        date=datetime.date(2024, 2, 7),
+        kind="lecture",
+        sessions=1,
+        participants=10,
+        note="长" * 2000,
+    )
+    export = export_records(
+        actor=SYSTEM, campaign=io_world.campaign, record_kind="event", format=fmt
+    ).read()
+    target = second_campaign(io_world)
+    run_import(SYSTEM, target, "event", export, f"events.{fmt}")
+    assert EventRecord.objects.get(campaign=target).note == "长" * 2000
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_export_edited_and_imported_again_updates_the_records_entered_by_hand(io_world, fmt):
+    """A record entered by hand has no external id: the export names it #id, so that the
+    office can correct the file and import it again without doubling anything."""
+    campaign = io_world.campaign
+    by_hand = record_create(
+        actor=SYSTEM,
+        campaign=campaign,
+        record_kind="material",
+        unit=io_world.world.township_unit,
+        date=datetime.date(2024, 2, 7),
+        kind="banner",
+        quantity=10,
+    ).record
+    export = export_records(actor=SYSTEM, campaign=campaign, record_kind="material", format=fmt)
+    data = export.read()
+    header, row = (read_csv(data) if fmt == "csv" else read_xlsx(data))[:2]
+    assert row[header.index("外部编号")] == f"#{by_hand.pk}"
+    edited = [list(header), [*row]]
+    edited[1][header.index("数量")] = "12"
+    again = csv_bytes(edited) if fmt == "csv" else xlsx_bytes(edited)
+    result = run_import(SYSTEM, campaign, "material", again, f"edited.{fmt}")
+    assert (result.created, result.updated) == (0, 1)
+    by_hand.refresh_from_db()
+    assert by_hand.quantity == 12 and by_hand.external_id == ""
+    assert MaterialRecord.objects.filter(campaign=campaign).count() == 1
+    # Into another campaign the rows are new records, without the first one's name.
+    target = second_campaign(io_world)
+    result = run_import(SYSTEM, target, "material", again, f"edited.{fmt}")
+    assert result.created == 1
+    assert MaterialRecord.objects.get(campaign=target).external_id == ""

@@ -333,3 +333,43 @@ def test_an_office_template_fills_any_campaign(filled_ledger):
     own = create(io_world, mapping=MAPPING[:1])
     with pytest.raises(DomainError):
         export_template_fill(actor=SYSTEM, template=own, campaign=io_world.world.other_campaign)
+
+
+def test_a_group_by_kind_finds_the_rollups_kind_rows(filled_ledger):
+    """Plain figures have no kinds ("figure" is their one kind group); a record kind with
+    kinds of its own names one, or is grouped by record_kind."""
+    io_world = filled_ledger
+    office = io_world.world.office
+    mapping = [
+        {"cell": "进度表!C3", "indicator": "respondents", "group": {"kind": "figure"}},
+        {"cell": "进度表!C4", "indicator": "lectures", "group": {"kind": "event:宣讲"}},
+        {"cell": "进度表!C5", "indicator": "lectures", "group": {"record_kind": "event"}},
+    ]
+    template = create(io_world, mapping)
+    by_kind = rollup(
+        actor=office,
+        campaign=io_world.campaign,
+        indicators=["respondents", "lectures"],
+        group_by=["kind"],
+        include_total=False,
+    )
+    figures = next(
+        r
+        for r in by_kind.rows
+        if r.indicator.code == "respondents" and r.group["kind"] == "figure:"
+    )
+    lectures = next(
+        r
+        for r in by_kind.rows
+        if r.indicator.code == "lectures" and r.group["kind"] == "event:lecture"
+    )
+    assert figures.value and lectures.value
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(export_template_fill(actor=office, template=template).read())
+    )["进度表"]
+    assert sheet["C3"].value == figures.value
+    assert sheet["C4"].value == sheet["C5"].value == lectures.value
+    with pytest.raises(FieldError) as caught:
+        create(io_world, [{"cell": "C3", "indicator": "lectures", "group": {"kind": "event"}}])
+    assert caught.value.field == "mapping.0.group.kind"
+    assert "record_kind" in caught.value.message

@@ -1,7 +1,9 @@
 """Bad files and bad rows: a clear error naming row and column, and nothing written."""
 
 import datetime
+import io
 
+import openpyxl
 import pytest
 
 from campaigndesk.accounts.models import AuditEntry
@@ -265,3 +267,20 @@ def test_files_that_cannot_be_imported(io_world, data, name, message):
 def test_unknown_record_kind(io_world):
     with pytest.raises(DomainError):
         run_import(SYSTEM, io_world.campaign, "poem", b"x", "e.csv")
+
+
+def test_a_formula_saved_without_its_value_is_refused_by_its_cell(io_world):
+    """A workbook written by a program holds formulas without their values: the figure is
+    unknown, and must not be read as a blank."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(HEADERS["material"])
+    sheet.append(
+        ["鹿城镇人民政府", None, datetime.date(2024, 2, 5), "标语点位", 10, "条", "=100+200", None]
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(DomainError) as error:
+        run_import(SYSTEM, io_world.campaign, "material", buffer.getvalue(), "m.xlsx")
+    assert "G2" in str(error.value) and "formula" in str(error.value)
+    assert not MaterialRecord.objects.exists()

@@ -263,9 +263,12 @@ def test_two_spellings_of_one_region_code_in_one_file(io_world):
         HEADERS["event"],
         ["鹿城镇人民政府", "532301001", "2024-02-07", "宣讲", "", "1", "10", ""],
         ["鹿城镇人民政府", "532301001000", "2024-02-08", "宣讲", "", "1", "10", ""],
+        # typed with a Chinese input method: full-width digits
+        ["鹿城镇人民政府", "５３２３０１００１", "2024-02-09", "宣讲", "", "1", "10", ""],
+        ["鹿城镇人民政府", "５３２３０１００１０００", "2024-02-10", "宣讲", "", "1", "10", ""],
     ]
     result = run_import(SYSTEM, io_world.campaign, "event", csv_bytes(rows), "e.csv")
-    assert result.created == 2
+    assert result.created == 4
     assert {r.region for r in EventRecord.objects.all()} == {io_world.world.township}
 
 

@@ -20,6 +20,7 @@ from campaigndesk.ledger.io.xlsx import (
     ReaderProcess,
     SheetError,
     SheetRows,
+    UncalculatedFormula,
     first_sheet,
     rows_with_head_start,
     sheet_rows,
@@ -81,7 +82,6 @@ CELLS = [
     datetime.datetime(2024, 3, 1, 13, 45, 30),
     datetime.datetime(1900, 1, 1),
     datetime.time(8, 30),
-    "=SUM(1,2)",
     "#N/A",
     "2024-03-01",
     "0012",
@@ -91,7 +91,7 @@ CELLS = [
 @pytest.mark.parametrize("write_only", [False, True])
 def test_every_kind_of_cell(write_only):
     """Shared strings (a normal save) and inline strings (write-only), numbers, booleans,
-    dates and times, a formula without a cached value, text that looks like other types."""
+    dates and times, text that looks like other types."""
     workbook = openpyxl.Workbook(write_only=write_only)
     sheet = workbook.create_sheet("s") if write_only else workbook.active
     sheet.append(["表头", "日期", "数"])
@@ -343,6 +343,32 @@ def test_rows_read_by_another_process_are_those_read_here(tmp_path, source, most
         float,
         str,
     }
+
+
+def test_a_formula_saved_without_its_value_is_refused_here_and_by_another_process():
+    """openpyxl reads such a cell as blank; a figure that was never computed is not 0 or
+    missing, so the reader names the cell instead."""
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["数", "和"])
+    workbook.active.append([1, "=SUM(1,2)"])
+    data = saved(workbook)
+    sheet = first_sheet(io.BytesIO(data))
+    assert sheet is not None
+    with pytest.raises(UncalculatedFormula) as caught:
+        list(SheetRows(sheet))
+    assert caught.value.cell == "B2"
+    with ReaderProcess(io.BytesIO(data)) as reader, pytest.raises(UncalculatedFormula) as caught:
+        list(reader)
+    assert caught.value.cell == "B2"
+    # A formula whose computed text is empty is an empty cell, not an uncomputed one.
+    computed = rewritten(
+        data,
+        lambda xml: xml.replace(
+            '<c r="B2"><f>SUM(1,2)</f><v></v></c>', '<c r="B2" t="str"><f>SUM(1,2)</f><v></v></c>'
+        ),
+    )
+    sheet = first_sheet(io.BytesIO(computed))
+    assert [values for _, values in SheetRows(sheet)][1] == (1, None)
 
 
 def test_a_broken_sheet_read_by_another_process_is_a_sheet_error():

@@ -31,12 +31,15 @@ from .models import (
 )
 from .paths import child_path, codes_of
 
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
 
 def normalize_official_code(code: str) -> str:
     """The short form of an official division code: "532300000000" → "5323"; codes that
     are not 12 digits are returned stripped."""
-    code = (code or "").strip()
-    if len(code) == 12 and code.isdigit():
+    # Full-width digits (typed with a Chinese input method) are the same code.
+    code = (code or "").strip().translate(_FULL_WIDTH_DIGITS)
+    if len(code) == 12 and code.isascii() and code.isdigit():
         for length in sorted(OFFICIAL_CODE_LENGTH.values()):
             if code[length:] == "0" * (12 - length):
                 return code[:length]

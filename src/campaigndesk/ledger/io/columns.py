@@ -189,13 +189,23 @@ def spreadsheet_float(value: float) -> float:
 
 
 # What a spreadsheet reads as the start of a formula in a cell of text.
+# How an export names a record entered by hand (it has no external id): "#" and its id.
+RECORD_REFERENCE = re.compile(r"#([1-9][0-9]{0,17})")
+
 FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
+def needs_apostrophe(value: str) -> bool:
+    """Whether an export puts an apostrophe before ``value``: text a spreadsheet would
+    take for a formula, and text whose own apostrophes come before such text (so that
+    the one apostrophe the import takes off is always the export's)."""
+    return value.lstrip("'")[:1] in FORMULA_STARTS
 
 
 def text_of_export(value: str) -> str:
     """Cell text as written, without the apostrophe an export puts before text that a
     spreadsheet would take for a formula (``exports.safe_text``)."""
-    if value[:1] == "'" and value[1:2] in FORMULA_STARTS:
+    if value[:1] == "'" and needs_apostrophe(value[1:]):
         return value[1:]
     return value
 
@@ -573,10 +583,13 @@ TAIL = (
         TEXT,
         gettext_lazy(
             "Optional: your own id for the row. A row whose id matches a record of this "
-            "campaign imported before updates that record; otherwise a new one is created."
+            "campaign imported before updates that record; otherwise a new one is created. "
+            "An export writes #123 for a record entered by hand: imported again into its "
+            "campaign, the row updates that record."
         ),
         synonyms=("编号",),
         max_length=100,
+        write=lambda r: r.external_id or f"#{r.pk}",
     ),
     Column(
         "note",
@@ -584,7 +597,7 @@ TAIL = (
         TEXT,
         gettext_lazy("Optional remarks."),
         synonyms=("说明",),
-        max_length=2000,
+        max_length=_field_length(Record, "note"),
     ),
 )
 

@@ -26,7 +26,7 @@ from campaigndesk.regions.models import Outlet, Region, Unit
 from ..models import Approx, RecordKind
 from ..rollup import Rollup, RollupFilter, rollup
 from ..selectors import record_list
-from .columns import CHANNEL_LABELS, FORMULA_STARTS, columns_for, kind_labels, label
+from .columns import CHANNEL_LABELS, columns_for, kind_labels, label, needs_apostrophe
 from .templates import CSV_TYPE, SHEET_TITLE, XLSX_TYPE, check_kind_and_format
 
 ROWS_PER_CHUNK = 500
@@ -80,8 +80,9 @@ class ExportFile:
 def safe_text(value: str) -> str:
     """Text that a spreadsheet opening the CSV shows as text: an apostrophe goes before
     text it would run as a formula (``=HYPERLINK(...)``, or ``+``, ``-``, ``@``, a tab
-    first). The import takes it off again (``columns.text_of_export``)."""
-    return "'" + value if value[:1] in FORMULA_STARTS else value
+    first; and before text whose own apostrophes come before such text). The import takes
+    it off again (``columns.text_of_export``)."""
+    return "'" + value if needs_apostrophe(value) else value
 
 
 def _csv_value(value: object) -> object:
@@ -115,6 +116,10 @@ def _text_cell(sheet, text: str):
     """A cell holding ``text`` as text: without the control characters a worksheet may not
     hold (pasted from Word, say; openpyxl refuses them), and as a string even when it
     begins with "=" (openpyxl would write a formula)."""
+    if text[:1] == "'" and needs_apostrophe(text):
+        # No formula to guard against in a text cell, but the import takes an apostrophe
+        # off such text (a CSV export saved by a spreadsheet): give it one to take.
+        text = "'" + text
     cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", text))
     cell.data_type = "s"
     return cell

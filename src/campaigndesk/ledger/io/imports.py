@@ -74,7 +74,15 @@ from ..models import (
     RecordStatus,
 )
 from ..services import RecordWriter, output_identity
-from .columns import CHANNEL_LABELS, CellError, Column, cached_key, cell_text, columns_for
+from .columns import (
+    CHANNEL_LABELS,
+    RECORD_REFERENCE,
+    CellError,
+    Column,
+    cached_key,
+    cell_text,
+    columns_for,
+)
 from .columns import header_key as _header_key
 from .columns import label as _label
 from .readers import ImportFile, Source
@@ -636,6 +644,16 @@ class _Importer:
         found: dict[str, list[Record]] = defaultdict(list)
         for record in qs.select_related(*related):
             found[record.external_id].append(record)
+        # An export's "#123" (a record entered by hand), unless a record has it as its id.
+        references = [
+            int(match[1])
+            for i in ids
+            if i not in found and (match := RECORD_REFERENCE.fullmatch(i)) is not None
+        ]
+        if references:
+            mine = self.model.objects.filter(campaign=self.campaign, pk__in=references)
+            for record in mine.select_related(*related):
+                found[f"#{record.pk}"].append(record)
         return found
 
     # --- one row ----------------------------------------------------------------------
@@ -684,6 +702,12 @@ class _Importer:
                 ok = False
             elif matches:
                 instance = matches[0]
+            if RECORD_REFERENCE.fullmatch(external_id) and (
+                instance is None or instance.external_id != external_id
+            ):
+                # An export's name for a record, not an id to keep: the record keeps its
+                # own (none), and a row naming a record of another campaign is a new one.
+                external_id = instance.external_id if instance is not None else ""
         if not ok:
             return False
         assert unit is not None and fields is not None

@@ -138,6 +138,22 @@ def _kind(value, where: str) -> str:
     return f"{record_kind}:{code}"
 
 
+def _group_kind(value, where: str) -> str:
+    """A kind as the rollup's kind groups are keyed: "event:lecture", and "figure:" for
+    plain figures (which have no kinds). A record kind with kinds of its own is not a
+    kind group (record_kind groups all of its kinds)."""
+    kind = _kind(value, where)
+    if ":" in kind:
+        return kind
+    if kind_labels(kind):
+        raise FieldError(
+            where,
+            _("Name a kind of %(kind)s (%(kind)s:…), or group by record_kind for all of them.")
+            % {"kind": kind},
+        )
+    return f"{kind}:"
+
+
 def _channel(value, where: str) -> str:
     text = str(value).strip()
     if text in Channel.values:
@@ -252,7 +268,7 @@ def clean_mapping(mapping, workbook, *, owner_path: str) -> list[dict]:
                     value, at, owner_path, GROUP_LEVELS[dimension]
                 )
             elif dimension == "kind":
-                clean_group[dimension] = _kind(value, at)
+                clean_group[dimension] = _group_kind(value, at)
             elif dimension == "record_kind":
                 clean_group[dimension] = _kind(value, at).partition(":")[0]
             elif dimension == "channel":

@@ -38,6 +38,7 @@ from .xlsx import (
     Sheet,
     SheetError,
     SheetRows,
+    UncalculatedFormula,
     first_sheet,
     process_available,
     rows_with_head_start,
@@ -236,6 +237,15 @@ class ImportFile:
                     for number, values in rows:
                         self._row = number
                         yield number, values
+                except UncalculatedFormula as error:
+                    raise DomainError(
+                        _(
+                            "Cell %(cell)s holds a formula saved without its value (the file "
+                            "was written by a program): open the file in Excel or WPS, save "
+                            "it and import it again."
+                        )
+                        % {"cell": error.cell}
+                    ) from None
                 except SheetError as error:
                     raise DomainError(
                         _("%(name)s cannot be read as an Excel workbook (.xlsx): %(error)s")

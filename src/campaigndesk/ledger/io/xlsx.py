@@ -54,6 +54,7 @@ ROW = MAIN + "row"
 CELL = MAIN + "c"
 VALUE = MAIN + "v"
 INLINE = MAIN + "is"
+FORMULA = MAIN + "f"
 TEXT = MAIN + "t"
 BLOCK = 1 << 16
 DIGITS = "0123456789"
@@ -65,6 +66,15 @@ log = logging.getLogger(__name__)
 
 class SheetError(ValueError):
     """The worksheet's XML cannot be read (malformed, or a cell that is not what it says)."""
+
+
+class UncalculatedFormula(SheetError):
+    """A cell holds a formula saved without its value (a workbook written by a program
+    and never opened in a spreadsheet): its figure is unknown, not blank."""
+
+    def __init__(self, cell: str) -> None:
+        super().__init__(f"cell {cell} holds a formula without its value")
+        self.cell = cell
 
 
 class ReaderFailed(SheetError):
@@ -255,9 +265,16 @@ class SheetRows:
                     value = self._inline(child)
                     break
             else:
+                has_value = False
                 for child in cell.iterchildren(VALUE):
                     value = child.text or None
+                    has_value = True
                     break
+                if value is None and (kind != "str" or not has_value):
+                    # A formula without a value (openpyxl writes an empty one): never
+                    # computed. (An empty text result is <v></v> in a "str" cell.)
+                    for _formula in cell.iterchildren(FORMULA):
+                        raise UncalculatedFormula(ref or str(column))
                 if value is not None:
                     try:
                         if kind == "n":
@@ -404,6 +421,8 @@ class ReaderProcess:
                 yield from payload
                 continue
             self._finished = True  # it said all it had to say: let it exit by itself
+            if kind == "uncalculated":
+                raise UncalculatedFormula(payload)
             if kind == "error":
                 raise SheetError(payload)
             return
@@ -533,6 +552,8 @@ def _serve(path: str) -> None:
                         chunk = []
                 send(("rows", chunk))
                 send(("end", None))
+            except UncalculatedFormula as error:
+                send(("uncalculated", error.cell))
             except SheetError as error:
                 send(("error", str(error)))
             finally:
