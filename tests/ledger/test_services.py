@@ -991,3 +991,53 @@ def test_an_inactive_unit_files_nothing_new_but_its_records_can_be_corrected(led
     record_update(actor=ledger.office, record_kind="event", record=e2, participants=99)
     e2.refresh_from_db()
     assert e2.participants == 99
+
+
+def test_a_note_longer_than_an_import_takes_is_refused_everywhere(ledger):
+    """The import's column takes 2,000 characters: a longer note written by hand would
+    make the record's own export fail to import again."""
+    before = EventRecord.objects.count()
+    with pytest.raises(FieldError) as error:
+        record_create(
+            actor=ledger.office,
+            campaign=ledger.campaign,
+            record_kind="event",
+            unit=ledger.township2_unit,
+            date=d(3, 1),
+            kind="lecture",
+            sessions=1,
+            participants=10,
+            note="长" * 2001,
+        )
+    assert error.value.field == "note"
+    assert EventRecord.objects.count() == before
+
+
+def test_a_nul_character_in_text_is_refused_and_minus_zero_is_zero(ledger):
+    """PostgreSQL's text cannot hold a NUL (a 500 there, kept on SQLite): refused alike."""
+    before = EventRecord.objects.count()
+    with pytest.raises(FieldError) as error:
+        record_create(
+            actor=ledger.office,
+            campaign=ledger.campaign,
+            record_kind="event",
+            unit=ledger.township2_unit,
+            date=d(3, 1),
+            kind="lecture",
+            sessions=1,
+            participants=10,
+            note="签到\x00表",
+        )
+    assert error.value.field == "note"
+    assert EventRecord.objects.count() == before
+    material = record_create(
+        actor=ledger.office,
+        campaign=ledger.campaign,
+        record_kind="material",
+        unit=ledger.township2_unit,
+        date=d(3, 1),
+        kind="banner",
+        quantity=Decimal("-0"),
+    ).record
+    material.refresh_from_db()
+    assert str(material.quantity) in ("0", "0.00") and not material.quantity.is_signed()

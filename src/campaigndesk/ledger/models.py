@@ -191,7 +191,9 @@ class Record(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    note = models.TextField(_("note"), blank=True)
+    # A limit the services check (and the import's column names): a note written in one
+    # place must be accepted everywhere else, an exported file re-imported say.
+    note = models.TextField(_("note"), blank=True, max_length=2000)
     status = models.CharField(
         _("status"), max_length=10, choices=RecordStatus.choices, default=RecordStatus.ACTIVE
     )

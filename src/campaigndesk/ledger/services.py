@@ -926,6 +926,8 @@ def _clean_text(record: Record, values: dict) -> None:
         elif not isinstance(value, str):
             raise FieldError(name, _("Not text: %(value)s") % {"value": value})
         value = value.strip()
+        if "\x00" in value:  # PostgreSQL's text cannot hold it (SQLite's can)
+            raise FieldError(name, _("Holds a NUL character (code 0), which text cannot hold."))
         if max_length and len(value) > max_length:
             raise FieldError(
                 name,
@@ -967,7 +969,7 @@ def _decimal(record, name: str) -> Decimal:
     exact = number.quantize(quantum)
     if exact != number:
         raise FieldError(name, _("At most %(n)s decimal places.") % {"n": places})
-    return exact
+    return exact.copy_abs()  # -0 is 0 (SQLite would keep the sign and show it)
 
 
 def _non_negative_int(record, name: str, *, optional: bool = False) -> None:
