@@ -3,6 +3,7 @@ three units, A answers on time, B late, C never; the figures reach the rollup on
 
 import datetime
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -342,7 +343,8 @@ def test_a_unit_added_later_is_asked_from_the_next_deadline(world, collection):
 
 def test_a_task_collected_again_skips_the_rounds_due_while_it_was_closed(world, collection):
     task = collection.task
-    services.task_deactivate(actor=world.office, task=task)
+    with mock.patch("django.utils.timezone.now", return_value=at(21, 9)):
+        services.task_deactivate(actor=world.office, task=task)
     assert services.rounds_ensure(task=task, until=at(30, 9)) == []  # closed: none
     services.task_update(actor=world.office, task=task, is_active=True)
     task.refresh_from_db()
@@ -356,3 +358,104 @@ def test_a_task_collected_again_skips_the_rounds_due_while_it_was_closed(world, 
         d.round
         for d in selectors.tasks_due_for(actor=collection.reporter_a, now=at(4, 10, month=12))
     ] == [collection.round, opened[0]]
+
+
+def test_closing_a_task_opens_the_rounds_due_until_then(world, collection):
+    """Rounds open as pages and the scheduler come by: closing a task opens those due so
+    far, which a resumption would otherwise skip as due while it was closed."""
+    task = collection.task
+    with mock.patch("django.utils.timezone.now", return_value=at(10, 9, month=12)):
+        services.task_deactivate(actor=world.office, task=task)
+    with mock.patch("django.utils.timezone.now", return_value=at(11, 9, month=12)):
+        services.task_update(actor=world.office, task=task, is_active=True)
+    services.rounds_ensure(task=task, until=at(11, 10, month=12))
+    starts = sorted(task.rounds.values_list("period_start", flat=True))
+    assert starts == [datetime.date(2024, 11, d) for d in (16, 23, 30)] + [
+        datetime.date(2024, 12, 7)
+    ]
+
+
+def test_a_unit_taken_off_the_task_keeps_its_answer_in_every_count(world, collection):
+    for who, unit in (
+        (collection.reporter_a, collection.unit_a),
+        (collection.reporter_b, collection.unit_b),
+    ):
+        submit(collection, who, unit, at(21, 9))
+    services.task_update(
+        actor=world.office, task=collection.task, units=[collection.unit_a, collection.unit_c]
+    )
+    row = selectors.round_list(task=collection.task).get(pk=collection.round.pk)
+    status = selectors.round_status(round=collection.round, now=at(21, 10))
+    assert row.submitted_count == len(status.reported) == 2
+    assert row.missing_count == len(status.missing) == 1
+
+
+def test_a_changed_approximation_leaves_the_offices_corrected_value(world, collection):
+    first = submit(collection, collection.reporter_a, collection.unit_a, at(21, 9))
+    figure = first.values.get(indicator__code="event_participants").figure
+    record_update(actor=world.office, record_kind="figure", record=figure, value=Decimal(900))
+    submit(collection, collection.reporter_a, collection.unit_a, at(21, 10), approx="more")
+    figure.refresh_from_db()
+    assert (figure.value, figure.approx) == (Decimal(900), "more")
+
+
+def test_a_blanked_value_leaves_the_forms_photos_with_the_figures_that_remain(world, collection):
+    from campaigndesk.ledger.models import Evidence
+
+    photo = services.EvidenceUpload(filename="签到表.png", data=b"\x89PNG\r\n\x1a\n" + bytes(64))
+    services.submission_submit(
+        actor=collection.reporter_a,
+        round=collection.round,
+        unit=collection.unit_a,
+        values={"lectures": ("3", ""), "event_participants": ("100", "")},
+        evidence=[photo],
+        now=at(21, 9),
+    )
+    submission = submit(
+        collection, collection.reporter_a, collection.unit_a, at(21, 10), lectures=""
+    )
+    (evidence,) = Evidence.objects.all()
+    assert evidence.record_id == submission.values.get().figure_id
+    assert AuditEntry.objects.filter(action="ledger.evidence.moved").count() == 1
+    # Nothing left to hang on: they go with the last figure.
+    submit(
+        collection,
+        collection.reporter_a,
+        collection.unit_a,
+        at(21, 11),
+        lectures="",
+        participants="",
+    )
+    assert not Evidence.objects.exists()
+
+
+def test_a_locked_round_is_owed_neither_on_the_units_page_nor_its_own(world, collection):
+    from campaigndesk.ledger.services import period_lock
+    from campaigndesk.web import dashboard
+
+    period_lock(
+        actor=world.office,
+        campaign=world.campaign,
+        start=datetime.date(2024, 11, 1),
+        end=datetime.date(2024, 11, 30),
+    )
+    owed = dashboard.unit_owes(
+        actor=world.office, unit=collection.unit_a, campaigns=[world.campaign], now=at(25, 9)
+    )
+    assert owed == [] and selectors.tasks_due_for(actor=collection.reporter_a, now=at(25, 9)) == []
+
+
+def test_a_unit_made_inactive_is_no_longer_asked(world, collection):
+    submit(collection, collection.reporter_b, collection.unit_b, at(21, 9))
+    for unit in (collection.unit_b, collection.unit_c):
+        unit.is_active = False
+        unit.save()
+    status = selectors.round_status(round=collection.round, now=at(25, 9))
+    assert [s.unit for s in status.reported] == [collection.unit_b]  # its answer stays
+    assert [s.unit for s in status.missing] == [collection.unit_a]
+    assert collection.unit_c.name not in selectors.reminder_text(
+        round=collection.round, now=at(25, 9)
+    )
+    row = selectors.round_list(task=collection.task).get(pk=collection.round.pk)
+    assert (row.submitted_count, row.missing_count) == (1, 1)
+    assert selectors.rounds_owed(unit=collection.unit_c, now=at(25, 9)).count() == 0

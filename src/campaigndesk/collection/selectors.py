@@ -124,13 +124,14 @@ def _asked_q(prefix: str = "", *, due_at) -> Q:
 
 def round_list(*, task: CollectionTask) -> QuerySet[CollectionRound]:
     """The task's rounds, newest first, with ``submitted_count`` and ``late_count`` over
-    the units the task names now, and ``missing_count``: the units asked for the round
-    (see ``TaskUnit``) that have not answered it."""
-    named = task.units.values("pk")
-    of_named = Q(submissions__unit__in=named)
+    every answer (as ``round_status`` counts them: a unit taken off the task since keeps
+    its answer), and ``missing_count``: the active units asked for the round (see
+    ``TaskUnit``) that have not answered it."""
     answered = Submission.objects.filter(round=OuterRef(OuterRef("pk")), unit=OuterRef("unit"))
     missing = (
-        TaskUnit.objects.filter(_asked_q(due_at=OuterRef("due_at")), task=task)
+        TaskUnit.objects.filter(
+            _asked_q(due_at=OuterRef("due_at")), task=task, unit__is_active=True
+        )
         .filter(~Exists(answered))
         .order_by()
         .values("task")
@@ -139,8 +140,8 @@ def round_list(*, task: CollectionTask) -> QuerySet[CollectionRound]:
     )
     return (
         task.rounds.annotate(
-            submitted_count=Count("submissions", filter=of_named),
-            late_count=Count("submissions", filter=of_named & Q(submissions__is_late=True)),
+            submitted_count=Count("submissions"),
+            late_count=Count("submissions", filter=Q(submissions__is_late=True)),
         )
         .annotate(
             missing_count=Coalesce(Subquery(missing, output_field=IntegerField()), 0),
@@ -161,17 +162,19 @@ class DueForm:
     is_overdue: bool
 
 
-def _locked(round_: CollectionRound, locks: list[PeriodLock]) -> bool:
-    return any(
-        lock.campaign_id == round_.task.campaign_id and lock.start <= round_.period_end <= lock.end
-        for lock in locks
-    )
-
-
 def rounds_owed(*, unit: Unit, now: datetime.datetime) -> QuerySet[CollectionRound]:
     """The rounds that ask ``unit`` (see ``TaskUnit``), whose periods have begun by
-    ``now`` and that it has not answered, the earliest deadline first: of every task (the
-    callers narrow them to the tasks they show)."""
+    ``now``, that it has not answered and whose period is not locked (a form that could
+    not be filed is not owed), the earliest deadline first: of every task (the callers
+    narrow them to the tasks they show). None for a unit no longer active."""
+    if not unit.is_active:
+        return CollectionRound.objects.none()
+    locked = PeriodLock.objects.filter(
+        campaign=OuterRef("task__campaign"),
+        reopened_at__isnull=True,
+        start__lte=OuterRef("period_end"),
+        end__gte=OuterRef("period_end"),
+    )
     return (
         CollectionRound.objects.filter(
             _asked_q("task__memberships__", due_at=F("due_at")),
@@ -179,6 +182,7 @@ def rounds_owed(*, unit: Unit, now: datetime.datetime) -> QuerySet[CollectionRou
             period_start__lte=local_date(now),
         )
         .exclude(submissions__unit=unit)
+        .exclude(Exists(locked))
         .select_related("task__campaign")
         .order_by("due_at", "task_id")
     )
@@ -192,13 +196,9 @@ def tasks_due_for(*, actor, now: datetime.datetime | None = None) -> list[DueFor
     if unit is None or not can_submit(actor, unit):
         return []
     now = now or timezone.now()
-    rounds = list(rounds_owed(unit=unit, now=now).filter(task__is_active=True))
-    campaigns = {r.task.campaign_id for r in rounds}
-    locks = list(PeriodLock.objects.filter(campaign__in=campaigns, reopened_at__isnull=True))
     return [
         DueForm(round=r, unit=unit, is_overdue=now > r.due_at)
-        for r in rounds
-        if not _locked(r, locks)
+        for r in rounds_owed(unit=unit, now=now).filter(task__is_active=True)
     ]
 
 
@@ -262,13 +262,14 @@ class RoundStatus:
 def round_status(*, round: CollectionRound, now: datetime.datetime | None = None) -> RoundStatus:
     """Sort the units the round asks (see ``TaskUnit``; and any unit that answered though
     not asked, or before it was taken off the task) into on time, late and missing, for a
-    round the caller may see."""
+    round the caller may see. A unit no longer active is not asked (it cannot answer)."""
     now = now or timezone.now()
     units = list(
         Unit.objects.filter(
+            is_active=True,
             pk__in=TaskUnit.objects.filter(
                 _asked_q(due_at=round.due_at), task=round.task_id
-            ).values("unit")
+            ).values("unit"),
         )
         .select_related("region")
         .order_by("region_path", "name")

@@ -299,6 +299,11 @@ def task_update(
         if is_active is not None:
             if is_active and not task.is_active:
                 task.resumed_at = timezone.now()
+            elif not is_active and task.is_active:
+                # The rounds due so far are opened now: rounds are opened as pages and
+                # the scheduler come by, and once closed (then resumed) a task does not
+                # open those due before its resumption.
+                rounds_ensure(task=task)
             task.is_active = bool(is_active)
         task.save()
         if new_indicators is not None:
@@ -570,16 +575,13 @@ def submission_submit(
             "source": source,
         }
         anchor = None
+        blanked: list[tuple[str, SubmissionValue]] = []
         for code, indicator in indicators.items():
             with _filed_as(code):
                 new, old = parsed[code], current.get(code)
                 if new is None:
                     if old is not None:
-                        if old.figure is not None:
-                            ledger.record_delete(
-                                actor=actor, record_kind=RecordKind.FIGURE, record=old.figure
-                            )
-                        old.delete()
+                        blanked.append((code, old))
                     continue
                 value, approx = new
                 if old is None:
@@ -594,22 +596,45 @@ def submission_submit(
                         approx=approx,
                         **figure_fields,
                     ).record
-                elif (old.value, old.approx) != (value, approx) and (
-                    old.figure.value != value or old.figure.approx != approx
-                ):
-                    # Only a value the unit changed is written: one it sent again unchanged
-                    # leaves the figure as the office may have corrected it in the ledger.
-                    old.figure = ledger.record_update(
-                        actor=actor,
-                        record_kind=RecordKind.FIGURE,
-                        record=old.figure,
-                        value=value,
-                        approx=approx,
-                        source=source,
-                    ).record
+                else:
+                    # Only what the unit changed is written: a value or an approximation
+                    # it sent again unchanged stays as the office may have corrected it
+                    # in the ledger.
+                    changes = {
+                        name: sent
+                        for name, sent, before_ in (
+                            ("value", value, old.value),
+                            ("approx", approx, old.approx),
+                        )
+                        if sent != before_ and getattr(old.figure, name) != sent
+                    }
+                    if changes:
+                        old.figure = ledger.record_update(
+                            actor=actor,
+                            record_kind=RecordKind.FIGURE,
+                            record=old.figure,
+                            source=source,
+                            **changes,
+                        ).record
                 old.value, old.approx = value, approx
                 old.save()
                 anchor = anchor or old.figure
+        for code, old in blanked:
+            with _filed_as(code):
+                if old.figure is not None:
+                    if anchor is not None:
+                        # The form's photos hang on one of its figures: they stay with
+                        # the figures that remain.
+                        ledger.evidence_move(
+                            actor=actor,
+                            record_kind=RecordKind.FIGURE,
+                            source=old.figure,
+                            target=anchor,
+                        )
+                    ledger.record_delete(
+                        actor=actor, record_kind=RecordKind.FIGURE, record=old.figure
+                    )
+                old.delete()
         for upload in uploads:
             ledger.evidence_add(
                 actor=actor,

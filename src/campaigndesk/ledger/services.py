@@ -1238,6 +1238,39 @@ def evidence_add(
     return evidence
 
 
+def evidence_move(*, actor, record_kind: str, source: Record, target: Record) -> int:
+    """Hang the evidence of ``source`` on ``target`` (a record of the same kind and
+    campaign), before ``source`` is deleted: a collection form's photos stay with the
+    figures that remain. Returns how many moved; each move is audited. Raises Forbidden
+    unless the actor may file for both records' units; DomainError across campaigns."""
+    _check_record_kind(record_kind, source)
+    _check_record_kind(record_kind, target)
+    if source.campaign_id != target.campaign_id:
+        raise DomainError(_("Evidence stays within its campaign."))
+    writer = RecordWriter(actor=actor, campaign=Campaign.objects.get(pk=source.campaign_id))
+    writer.check_unit(source.unit)
+    writer.check_unit(target.unit)
+    moved = 0
+    with transaction.atomic():
+        for evidence in Evidence.objects.select_for_update().filter(
+            record_kind=record_kind, record_id=source.pk
+        ):
+            before = snapshot(evidence)
+            evidence.record_id = target.pk
+            evidence.region_path = target.region_path
+            evidence.save(update_fields=["record_id", "region_path"])
+            audit_log(
+                actor=actor,
+                action="ledger.evidence.moved",
+                obj=evidence,
+                before=before,
+                after=snapshot(evidence),
+                region_path=target.region_path,
+            )
+            moved += 1
+    return moved
+
+
 def evidence_check(*, data: bytes, evidence_kind: str) -> None:
     """Raise FieldError unless ``data`` is evidence ``evidence_add`` accepts (a known kind;
     a photo or PDF of at most 10 MB): for a caller adding several files to check them
