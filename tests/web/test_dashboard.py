@@ -181,6 +181,7 @@ def test_campaign_outside_scope_is_not_found(client, world):
     client.force_login(world.other_reporter)
     assert client.get(f"/dashboard/?campaign={data.campaign.pk}").status_code == 404
     assert client.get("/dashboard/?campaign=abc").status_code == 404
+    assert client.get("/dashboard/?campaign=²").status_code == 404  # a digit int() refuses
     # Without a choice: the user's own campaign.
     response = client.get("/dashboard/")
     assert response.status_code == 200

@@ -41,6 +41,25 @@ def test_list_filters_by_kind_unit_and_dates(client, world):
     assert 'role="alert"' in response.content.decode()
 
 
+def test_a_filter_that_cannot_be_read_narrows_to_nothing_and_exports_nothing(client, world):
+    data = seed(world, with_collection=False)
+    client.force_login(world.office)
+    url = f"/campaigns/{data.campaign.pk}/ledger/output/"
+    asked = {"unit": world.county_unit.pk, "date_from": "2024-02-30"}
+    response = client.get(url, asked, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    results = body[body.index('<div id="results"') :]
+    # The error, with the field's label, inside the part a filter replaces; no rows.
+    assert rows(response) == []
+    assert 'role="alert"' in results and "date_from" not in results.split("</div>")[0]
+    export = client.get(url + "export/", {**asked, "format": "csv"})
+    assert export.status_code == 400
+    # A good filter: the export links in the replaced part carry it.
+    body = client.get(url, {"unit": world.county_unit.pk}, HTTP_HX_REQUEST="true")
+    results = body.content.decode()[body.content.decode().index('<div id="results"') :]
+    assert f"export/?unit={world.county_unit.pk}&amp;format=csv" in results
+
+
 def test_list_sorts_and_marks_the_sorted_column(client, world):
     data = seed(world, with_collection=False)
     client.force_login(world.office)
@@ -109,6 +128,13 @@ def test_record_page_shows_the_record(client, world):
     body = response.content.decode()
     assert response.status_code == 200
     assert "北浦社区文化室" in body and "860" in body
+    # Every label in the page's language; the duplicate check's key is not the user's.
+    output = MediaOutput.objects.filter(campaign=data.campaign).first()
+    client.force_login(world.office)
+    page = f"/campaigns/{data.campaign.pk}/ledger/output/{output.pk}/"
+    body = client.get(page, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "创建时间" in body and "Created at" not in body
+    assert "Url key" not in client.get(page).content.decode()
 
 
 # --- entry --------------------------------------------------------------------------------

@@ -1024,7 +1024,7 @@ def bulletin_xlsx(request: HttpRequest, id: int) -> HttpResponse:
 
 def _year(request: HttpRequest, campaign: Campaign) -> int:
     value = request.GET.get("year", "")
-    if value.isdigit() and 2000 <= int(value) <= 2100:
+    if value.isascii() and value.isdigit() and 2000 <= int(value) <= 2100:
         return int(value)
     # A campaign that has ended (or not begun) opens on its nearest year.
     this_year = timezone.localdate().year

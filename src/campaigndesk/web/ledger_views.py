@@ -10,6 +10,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseBadRequest,
     HttpResponseRedirect,
 )
 from django.shortcuts import redirect, render
@@ -74,6 +75,15 @@ def _filtered(request: HttpRequest, campaign: Campaign, kind: str):
     return form, filters
 
 
+def _error_lines(form) -> str:
+    """The form's errors one a line, each after its field's label."""
+    lines = []
+    for name, errors in form.errors.items():
+        label = form[name].label if name in form.fields else ""
+        lines += [f"{label}：{error}" if label else str(error) for error in errors]
+    return "\n".join(lines)
+
+
 @login_required
 def record_list(request: HttpRequest, id: int, kind: str) -> HttpResponse:
     campaign = _campaign(request, id)
@@ -82,6 +92,10 @@ def record_list(request: HttpRequest, id: int, kind: str) -> HttpResponse:
     records = ledger.record_list(
         actor=request.user, campaign=campaign, record_kind=kind, filters=filters
     )
+    if form.errors:
+        # A filter that cannot be read narrows to nothing (with its error shown), never
+        # widens the list to the whole ledger.
+        records = records.none()
     sort = request.GET.get("sort", "")
     records, sort = sorted_records(records, kind, sort)
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -105,10 +119,13 @@ def record_list(request: HttpRequest, id: int, kind: str) -> HttpResponse:
 def record_export(request: HttpRequest, id: int, kind: str) -> HttpResponse:
     """The filtered list as .csv or .xlsx (the columns of the import template)."""
     campaign = _campaign(request, id)
-    _form, filters = _filtered(request, campaign, kind)
+    form, filters = _filtered(request, campaign, kind)
     format = request.GET.get("format", "csv")
     if format not in templates.FORMATS:
         raise Http404()
+    if form.errors:
+        # Not the whole ledger for a filter that cannot be read.
+        return HttpResponseBadRequest(_error_lines(form), content_type="text/plain; charset=utf-8")
     export = exports.export_records(
         actor=request.user, campaign=campaign, record_kind=kind, filters=filters, format=format
     )
@@ -131,7 +148,15 @@ def record_detail(request: HttpRequest, id: int, kind: str, record_id: int) -> H
         for f in model._meta.get_fields()
         if getattr(f, "concrete", False)
         and f.name
-        not in {"id", "campaign", "region_path", "unit_region_path", "batch", "created_by"}
+        not in {
+            "id",
+            "campaign",
+            "region_path",
+            "unit_region_path",
+            "batch",
+            "created_by",
+            "url_key",
+        }
     ]
     fields = []
     for field in shown:

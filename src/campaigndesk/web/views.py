@@ -118,7 +118,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     by_id = {c.pk: c for c in campaigns}
     asked = request.GET.get("campaign", "").strip()
     if asked:
-        campaign = by_id.get(int(asked)) if asked.isdigit() else None
+        campaign = by_id.get(int(asked)) if asked.isascii() and asked.isdigit() else None
         if campaign is None:
             raise Http404()
     else:

@@ -406,7 +406,9 @@ def mapping_lines(text: str) -> list[tuple[int, dict]]:
             if key in seen:
                 raise _line_error(number, _("%(key)s is given twice.") % {"key": key})
             seen.add(key)
-            typed: str | int = int(value) if key in _NUMBER_KEYS and value.isdigit() else value
+            typed: str | int = (
+                int(value) if key in _NUMBER_KEYS and value.isascii() and value.isdigit() else value
+            )
             if key in FILTER_KEYS:
                 filters[key] = typed
             elif key.startswith("group.") and len(key) > len("group."):
