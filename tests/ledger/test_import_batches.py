@@ -7,7 +7,7 @@ import pytest
 
 from campaigndesk.accounts.models import AuditEntry
 from campaigndesk.accounts.scoping import SYSTEM
-from campaigndesk.common.errors import DomainError, FieldError, Forbidden
+from campaigndesk.common.errors import DomainError, FieldError, Forbidden, ImportRejected
 from campaigndesk.ledger.io.imports import import_batch_undo
 from campaigndesk.ledger.models import (
     EventRecord,
@@ -360,3 +360,75 @@ def test_a_later_file_keeps_the_offices_verdict_on_a_duplicate(io_world):
     run_import(SYSTEM, io_world.campaign, "output", csv_bytes([header, b]), "d.csv")
     flagged.refresh_from_db()
     assert flagged.status == RecordStatus.DUPLICATE
+
+
+def test_an_import_moving_a_record_moves_its_evidence(io_world, settings, tmp_path):
+    """Evidence is scoped by its record's place (who verifies it): it goes along."""
+    from campaigndesk.ledger.models import Evidence
+
+    settings.MEDIA_ROOT = tmp_path
+    row = ["鹿城镇人民政府", "532301001001", "2024-02-07", "宣讲", "一", "1", "10", "", "E-1"]
+    run_import(SYSTEM, io_world.campaign, "event", csv_bytes([EVENT_HEADER, row]), "a.csv")
+    record = EventRecord.objects.get(external_id="E-1")
+    evidence = evidence_add(
+        actor=SYSTEM,
+        record_kind="event",
+        record=record,
+        data=b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(64),
+        filename="a.jpg",
+        evidence_kind="photo",
+    )
+    moved = [*row[:1], "532301002001", *row[2:]]
+    run_import(SYSTEM, io_world.campaign, "event", csv_bytes([EVENT_HEADER, moved]), "b.csv")
+    record.refresh_from_db()
+    assert record.region.code == "532301002001"
+    assert Evidence.objects.get(pk=evidence.pk).region_path == record.region_path
+
+
+def test_an_undo_keeps_evidence_given_to_a_record_it_updated(io_world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    row = ["鹿城镇人民政府", "", "2024-02-07", "宣讲", "原", "1", "1", "", "E-1"]
+    run_import(SYSTEM, io_world.campaign, "event", csv_bytes([EVENT_HEADER, row]), "a.csv")
+    changed = [*row[:4], "改", *row[5:]]
+    second = run_import(
+        SYSTEM, io_world.campaign, "event", csv_bytes([EVENT_HEADER, changed]), "b.csv"
+    )
+    evidence_add(
+        actor=SYSTEM,
+        record_kind="event",
+        record=EventRecord.objects.get(),
+        data=b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(64),
+        filename="a.jpg",
+        evidence_kind="sign_in",
+    )
+    with pytest.raises(DomainError) as error:
+        import_batch_undo(actor=SYSTEM, batch=second.batch)
+    assert "evidence" in error.value.message
+    assert EventRecord.objects.get().title == "改"
+
+
+def test_two_rows_naming_one_record_are_refused(io_world):
+    row = ["鹿城镇人民政府", "", "2024-02-07", "宣讲", "原", "1", "1", "", "E-1"]
+    run_import(SYSTEM, io_world.campaign, "event", csv_bytes([EVENT_HEADER, row]), "a.csv")
+    pk = EventRecord.objects.get().pk
+    rows = [EVENT_HEADER, [*row[:4], "A", *row[5:]], [*row[:4], "B", *row[5:-1], f"#{pk}"]]
+    with pytest.raises(ImportRejected) as rejected:
+        run_import(SYSTEM, io_world.campaign, "event", csv_bytes(rows), "b.csv")
+    (error,) = rejected.value.errors
+    assert (error.row, error.field) == (3, "外部编号 (I)") and "2" in error.message
+    assert EventRecord.objects.get().title == "原"
+
+
+def test_two_outputs_swapping_titles_in_one_file_are_no_duplicates(io_world):
+    header = [*HEADERS["output"], "外部编号"]
+    x = ["楚雄市融媒体中心", "", "2024-02-05", "楚雄日报", "图文", "甲", "原创", "1", "", "", "X"]
+    y = ["楚雄市融媒体中心", "", "2024-02-05", "楚雄日报", "图文", "乙", "原创", "1", "", "", "Y"]
+    run_import(SYSTEM, io_world.campaign, "output", csv_bytes([header, x, y]), "a.csv")
+    x2 = [*x[:5], "丙", *x[6:]]
+    y2 = [*y[:5], "甲", *y[6:]]
+    run_import(SYSTEM, io_world.campaign, "output", csv_bytes([header, x2, y2]), "b.csv")
+    assert not MediaOutput.objects.filter(status=RecordStatus.DUPLICATE).exists()
+    # Two outputs made one in a file are still caught.
+    y3 = [*y[:5], "丙", *y[6:]]
+    run_import(SYSTEM, io_world.campaign, "output", csv_bytes([header, x2, y3]), "c.csv")
+    assert MediaOutput.objects.get(external_id="Y").status == RecordStatus.DUPLICATE

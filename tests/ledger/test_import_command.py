@@ -153,3 +153,37 @@ def test_template_and_export(io_world, tmp_path, fmt):
             "--indicators",
             "no_such_code",
         )
+
+
+def test_import_into_an_unknown_campaign_names_it(io_world, tmp_path):
+    data, name = good_file("material")
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(CommandError) as error:
+        run("import", "material", str(path), "--campaign", "999999")
+    assert "999999" in str(error.value)
+
+
+def test_import_undo_reports_what_it_did(io_world, tmp_path):
+    """A record the import updated but deleted since is not put back: not counted."""
+    from campaigndesk.accounts.scoping import SYSTEM
+    from campaigndesk.ledger.services import record_create, record_delete
+
+    record = record_create(
+        actor=SYSTEM,
+        campaign=io_world.campaign,
+        record_kind="event",
+        unit=io_world.world.township_unit,
+        date=io_world.campaign.start_date,
+        kind="lecture",
+        sessions=1,
+        participants=1,
+    ).record
+    header = [*HEADERS["event"], "外部编号"]
+    row = ["鹿城镇人民政府", "", str(record.date), "宣讲", "改", "1", "1", "", f"#{record.pk}"]
+    path = tmp_path / "e.csv"
+    path.write_bytes(csv_bytes([header, row]))
+    run("import", "event", str(path), "--campaign", str(io_world.campaign.pk))
+    record_delete(actor=SYSTEM, record_kind="event", record=EventRecord.objects.get())
+    out, _err = run("import-undo", str(ImportBatch.objects.get().pk))
+    assert "0 record(s) deleted, 0 put back." in out

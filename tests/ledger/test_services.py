@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from campaigndesk.accounts.models import AuditEntry
-from campaigndesk.common.errors import DomainError, FieldError, Forbidden
+from campaigndesk.common.errors import DomainError, FieldError, Forbidden, NotFound
 from campaigndesk.ledger import services
 from campaigndesk.ledger.models import (
     RECORD_MODELS,
@@ -1041,3 +1041,75 @@ def test_a_nul_character_in_text_is_refused_and_minus_zero_is_zero(ledger):
     ).record
     material.refresh_from_db()
     assert str(material.quantity) in ("0", "0.00") and not material.quantity.is_signed()
+
+
+def test_editing_an_original_does_not_flag_it_against_its_flagged_copy(ledger):
+    o1 = ledger.records["O1"]  # O6 is O1's flagged copy (the same link)
+    before = value_of(ledger, "articles")
+    record_update(actor=ledger.office, record_kind="output", record=o1, title="库区新貌(修订)")
+    assert MediaOutput.objects.get(pk=o1.pk).status == RecordStatus.ACTIVE
+    assert value_of(ledger, "articles") == before
+
+
+def test_evidence_follows_the_records_state_at_the_time_of_writing(ledger, media):
+    """Evidence services re-read what they were handed: a record deleted, or evidence
+    gone with it, since the caller read them is not found (no orphan, no 500)."""
+    from campaigndesk.ledger.models import Evidence
+    from campaigndesk.ledger.services import evidence_add, evidence_move, evidence_verify
+
+    e1, e4 = ledger.records["E1"], ledger.records["E4"]
+    kept = evidence_add(
+        actor=ledger.office,
+        record_kind="event",
+        record=e1,
+        data=JPEG,
+        filename="a.jpg",
+        evidence_kind="photo",
+    )
+    record_delete(actor=ledger.office, record_kind="event", record=e4)
+    with pytest.raises(NotFound):
+        evidence_add(
+            actor=ledger.office,
+            record_kind="event",
+            record=e4,
+            data=JPEG,
+            filename="b.jpg",
+            evidence_kind="photo",
+        )
+    with pytest.raises(NotFound):
+        evidence_move(actor=ledger.office, record_kind="event", source=e1, target=e4)
+    assert Evidence.objects.get().pk == kept.pk and kept.record_id == e1.pk
+    record_delete(actor=ledger.office, record_kind="event", record=e1)
+    with pytest.raises(NotFound):
+        evidence_verify(actor=ledger.office, evidence=kept)
+
+
+def test_a_denied_evidence_move_is_audited(ledger, media):
+    from campaigndesk.ledger.services import evidence_add, evidence_move
+
+    e1, e2 = ledger.records["E1"], ledger.records["E2"]
+    evidence_add(
+        actor=ledger.office,
+        record_kind="event",
+        record=e1,
+        data=JPEG,
+        filename="a.jpg",
+        evidence_kind="photo",
+    )
+    with pytest.raises(Forbidden):
+        evidence_move(actor=ledger.other_reporter, record_kind="event", source=e1, target=e2)
+    assert AuditEntry.objects.filter(
+        action="ledger.evidence.move", outcome=AuditEntry.Outcome.DENIED
+    ).exists()
+
+
+def test_a_period_is_locked_once_so_that_reopening_opens_it(ledger):
+    first = period_lock(actor=ledger.office, campaign=ledger.campaign, start=d(2, 1), end=d(2, 29))
+    for start, end in [(d(2, 1), d(2, 29)), (d(2, 15), d(3, 10)), (d(1, 20), d(2, 1))]:
+        with pytest.raises(FieldError) as error:
+            period_lock(actor=ledger.office, campaign=ledger.campaign, start=start, end=end)
+        assert error.value.field == "start" and "2024-02-01" in error.value.message
+    assert PeriodLock.objects.count() == 1
+    period_lock(actor=ledger.office, campaign=ledger.campaign, start=d(3, 1), end=d(3, 31))
+    period_reopen(actor=ledger.office, lock=first, reason="更正二月数据")
+    record_update(actor=ledger.office, record_kind="event", record=ledger.records["E1"], sessions=3)

@@ -356,13 +356,16 @@ class RecordWriter:
     # --- duplicates -----------------------------------------------------------------
 
     def duplicate_of(self, record: MediaOutput, pending: Iterable[MediaOutput] = ()) -> bool:
-        """Whether an output repeats another one of the campaign (the same link, up to
-        tracking parameters and the like: ``links.link_key``; or the same outlet, title
-        and date), among stored records or ``pending`` ones (prepared)."""
+        """Whether an output repeats another one of the campaign that counts (the same
+        link, up to tracking parameters and the like: ``links.link_key``; or the same
+        outlet, title and date), among stored records or ``pending`` ones (prepared). A
+        flagged copy does not make the output it copies a repeat."""
         same = Q(outlet_id=record.outlet.pk, title=record.title, date=record.date)
         if record.url_key:
             same |= Q(url_key=record.url_key)
-        stored = MediaOutput.objects.filter(campaign=self.campaign).filter(same)
+        stored = MediaOutput.objects.filter(
+            campaign=self.campaign, status=RecordStatus.ACTIVE
+        ).filter(same)
         if record.pk:
             stored = stored.exclude(pk=record.pk)
         if stored.exists():
@@ -1203,14 +1206,20 @@ def evidence_add(
     for the record's unit; FieldError for another type, an empty or a larger file.
 
     Allowed in a locked period: evidence backs a figure up and changes none, and offices
-    ask for the sign-in sheets of a bulletin's figures after it is issued."""
+    ask for the sign-in sheets of a bulletin's figures after it is issued. Raises NotFound
+    for a record deleted meanwhile."""
     _check_record_kind(record_kind, record)
     campaign = Campaign.objects.get(pk=record.campaign_id)
-    RecordWriter(actor=actor, campaign=campaign).check_unit(record.unit)
+    writer = RecordWriter(actor=actor, campaign=campaign)
+    writer.check_unit(record.unit)
     evidence_check(data=data, evidence_kind=evidence_kind)
     digest = hashlib.sha256(data).hexdigest()
     name = (filename or "evidence").replace("\\", "/").rsplit("/", 1)[-1]
     with transaction.atomic():
+        # The record as it is now, held: deleted or moved since the caller read it, the
+        # evidence would hang on nothing or be scoped by an old place.
+        record = _locked_copy(record, writer)
+        writer.check_unit(record.unit)
         evidence = Evidence(
             record_kind=record_kind,
             record_id=record.pk,
@@ -1238,20 +1247,26 @@ def evidence_add(
     return evidence
 
 
+@records_denials("ledger.evidence.move")
 def evidence_move(*, actor, record_kind: str, source: Record, target: Record) -> int:
     """Hang the evidence of ``source`` on ``target`` (a record of the same kind and
     campaign), before ``source`` is deleted: a collection form's photos stay with the
     figures that remain. Returns how many moved; each move is audited. Raises Forbidden
-    unless the actor may file for both records' units; DomainError across campaigns."""
+    unless the actor may file for both records' units; DomainError across campaigns;
+    NotFound for a record deleted meanwhile."""
     _check_record_kind(record_kind, source)
     _check_record_kind(record_kind, target)
     if source.campaign_id != target.campaign_id:
         raise DomainError(_("Evidence stays within its campaign."))
     writer = RecordWriter(actor=actor, campaign=Campaign.objects.get(pk=source.campaign_id))
-    writer.check_unit(source.unit)
-    writer.check_unit(target.unit)
     moved = 0
     with transaction.atomic():
+        # Both as they are now, held (the lower id first, as every writer locks them).
+        first, second = sorted((source, target), key=lambda r: r.pk)
+        fresh = {r.pk: _locked_copy(r, writer) for r in (first, second)}
+        source, target = fresh[source.pk], fresh[target.pk]
+        writer.check_unit(source.unit)
+        writer.check_unit(target.unit)
         for evidence in Evidence.objects.select_for_update().filter(
             record_kind=record_kind, record_id=source.pk
         ):
@@ -1288,9 +1303,15 @@ def evidence_check(*, data: bytes, evidence_kind: str) -> None:
 @records_denials("ledger.evidence.verify")
 def evidence_verify(*, actor, evidence: Evidence) -> Evidence:
     """The office marks a piece of evidence verified (in a locked period too: verifying
-    changes no figure). Raises Forbidden unless the actor is the office over it."""
+    changes no figure). Raises Forbidden unless the actor is the office over it; NotFound
+    for evidence deleted meanwhile (with its record)."""
     require_manage(actor, region_path=evidence.region_path, what=str(evidence))
     with transaction.atomic():
+        # The row as it is now, held: its record may have moved or gone since.
+        evidence = Evidence.objects.select_for_update().filter(pk=evidence.pk).first()
+        if evidence is None:
+            raise NotFound()
+        require_manage(actor, region_path=evidence.region_path, what=str(evidence))
         evidence.verified_by = actor if getattr(actor, "pk", None) else None
         evidence.verified_at = timezone.now()
         evidence.save(update_fields=["verified_by", "verified_at"])
@@ -1336,6 +1357,20 @@ def period_lock(
     try:
         with transaction.atomic():
             guard_periods(campaign.pk, exclusive=True, wait_seconds=PERIOD_LOCK_WAIT_SECONDS)
+            # One lock a day at most: reopening a period must open it.
+            overlap = (
+                PeriodLock.objects.filter(
+                    campaign=campaign, reopened_at__isnull=True, start__lte=end, end__gte=start
+                )
+                .order_by("start")
+                .first()
+            )
+            if overlap is not None:
+                raise FieldError(
+                    "start",
+                    _("%(start)s – %(end)s is locked already; lock only the days outside it.")
+                    % {"start": overlap.start.isoformat(), "end": overlap.end.isoformat()},
+                )
             lock = PeriodLock.objects.create(
                 campaign=campaign,
                 start=start,

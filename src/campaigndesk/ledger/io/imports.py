@@ -308,6 +308,7 @@ class _Importer:
         self.readers: list[tuple[str, int, Callable[[object], object]]] = []
         self.positions: dict[str, int] = {}
         self._seen_external: dict[str, int] = {}
+        self._seen_records: dict[int, int] = {}  # record id -> the row updating it
         self._units: dict[str, Unit | None] = {}
         self._units_near: dict[tuple[str, int], Unit | None] = {}
         self._unit_problems: dict[str, str] = {}
@@ -702,6 +703,15 @@ class _Importer:
                 ok = False
             elif matches:
                 instance = matches[0]
+                # Named twice (by its id and as "#123"): the second row would silently win.
+                earlier = self._seen_records.setdefault(instance.pk, number)
+                if earlier != number and earlier != first:
+                    self.error(
+                        number,
+                        "external_id",
+                        _("Row %(row)s updates the same record.") % {"row": earlier},
+                    )
+                    ok = False
             if RECORD_REFERENCE.fullmatch(external_id) and (
                 instance is None or instance.external_id != external_id
             ):
@@ -804,6 +814,14 @@ class _Importer:
             for record in updated:
                 record.updated_at = now  # type: ignore[union-attr]
             self.model.objects.bulk_update(updated, _update_fields(self.model), batch_size=500)
+            for row in changed:
+                if row.before["region_path"] != row.record.region_path:  # type: ignore[index,union-attr]
+                    # Evidence is scoped by its record's place: it moves along (as in
+                    # record_update).
+                    Evidence.objects.filter(
+                        record_kind=self.kind,
+                        record_id=row.record.pk,  # type: ignore[union-attr]
+                    ).update(region_path=row.record.region_path)  # type: ignore[union-attr]
             replace_facts(
                 self.kind,
                 updated,
@@ -838,12 +856,25 @@ class _Importer:
         )
         if keys:
             query |= Q(url_key__in=keys)
+        # Outputs this chunk moves to another identity are compared as they will be, not
+        # as stored (two outputs may swap titles in one file).
+        leaving = {
+            row.record.pk  # type: ignore[union-attr]
+            for row in rows
+            if row.identity is not None and row.identity != output_identity(row.record)  # type: ignore[arg-type]
+        }
         by_url: dict[str, set[int]] = defaultdict(set)
         by_item: dict[tuple, set[int]] = defaultdict(set)
-        stored = MediaOutput.objects.filter(campaign=self.campaign).filter(query)
+        # Repeating counts against outputs that count: a flagged copy does not make the
+        # output it copies (or a third one) a repeat.
+        stored = MediaOutput.objects.filter(
+            campaign=self.campaign, status=RecordStatus.ACTIVE
+        ).filter(query)
         for pk, key, outlet_id, title, date in stored.values_list(
             "pk", "url_key", "outlet_id", "title", "date"
         ):
+            if pk in leaving:
+                continue
             if key:
                 by_url[key].add(pk)
             by_item[(outlet_id, title, date)].add(pk)
@@ -859,6 +890,8 @@ class _Importer:
                     self.duplicates += 1
                 elif not repeated and record.status == RecordStatus.DUPLICATE:
                     record.status = RecordStatus.ACTIVE  # (moved off what it repeated)
+            if record.status != RecordStatus.ACTIVE:
+                continue
             # Later rows of the chunk compare with this one (a marker, not a stored id).
             marker = -(index + 1)
             by_item[item].add(marker)
@@ -924,6 +957,8 @@ def import_batch_undo(*, actor, batch: ImportBatch) -> ImportBatch:
         batch.undone_at = timezone.now()
         batch.undone_by = actor if getattr(actor, "pk", None) else None
         batch.save(update_fields=["undone_at", "undone_by"])
+        # What was done, for the caller to report (not stored on the batch).
+        batch.deleted_count, batch.restored_count = deleted, restored  # type: ignore[attr-defined]
         audit_log(
             actor=actor,
             action="ledger.batch.undone",
@@ -981,11 +1016,29 @@ def _restore_updates(batch: ImportBatch, model, writer: RecordWriter, units: set
             return restored
         last = chunk[-1].pk
         records = model.objects.in_bulk([u.record_id for u in chunk])
+        # Evidence given since the update backs the figures the import wrote.
+        evidence_since = {
+            (record_id, uploaded_at)
+            for record_id, uploaded_at in Evidence.objects.filter(
+                record_kind=batch.kind, record_id__in=[u.record_id for u in chunk]
+            ).values_list("record_id", "uploaded_at")
+        }
         changed = []
         for update in chunk:
             record = records.get(update.record_id)
             if record is None:
                 continue  # deleted since (by hand or by undoing the batch that made it)
+            if any(
+                record_id == record.pk and uploaded_at > update.written_at
+                for record_id, uploaded_at in evidence_since
+            ):
+                raise DomainError(
+                    _(
+                        "%(record)s has evidence attached since the import; the import "
+                        "cannot be undone without losing it."
+                    )
+                    % {"record": record}
+                )
             if record.updated_at != update.written_at:
                 raise DomainError(
                     _(
@@ -1014,6 +1067,11 @@ def _restore_updates(batch: ImportBatch, model, writer: RecordWriter, units: set
                 before = by_id[record.pk].get("updated_at")
                 record.updated_at = stamp.to_python(before) if before else now
             model.objects.bulk_update(changed, [f.name for f in fields] + ["updated_at"])
+            for record in changed:
+                # Evidence is scoped by its record's place: it goes back along.
+                Evidence.objects.filter(record_kind=batch.kind, record_id=record.pk).exclude(
+                    region_path=record.region_path
+                ).update(region_path=record.region_path)
             fresh = list(
                 model.objects.filter(pk__in=[r.pk for r in changed]).select_related(
                     *_related(batch.kind)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from campaigndesk.common.errors import DomainError
 from campaigndesk.ledger.io.cli import actor_for
 from campaigndesk.ledger.io.imports import import_batch_undo
-from campaigndesk.ledger.models import RECORD_MODELS, ImportBatch
+from campaigndesk.ledger.models import ImportBatch
 
 
 class Command(BaseCommand):
@@ -24,15 +24,17 @@ class Command(BaseCommand):
         found = ImportBatch.objects.filter(pk=batch).first()
         if found is None:
             raise CommandError(_("No import batch %(id)s.") % {"id": batch})
-        created = RECORD_MODELS[found.kind].objects.filter(batch=found).count()
-        updated = found.updates.count()
         try:
-            import_batch_undo(actor=actor, batch=found)
+            undone = import_batch_undo(actor=actor, batch=found)
         except DomainError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(
             self.style.SUCCESS(
                 _("Undid batch %(id)s: %(deleted)s record(s) deleted, %(restored)s put back.")
-                % {"id": batch, "deleted": created, "restored": updated}
+                % {
+                    "id": batch,
+                    "deleted": undone.deleted_count,  # type: ignore[attr-defined]
+                    "restored": undone.restored_count,  # type: ignore[attr-defined]
+                }
             )
         )

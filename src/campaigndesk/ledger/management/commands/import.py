@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaigndesk.campaigns.selectors import access_campaign
-from campaigndesk.common.errors import DomainError, ImportRejected
+from campaigndesk.common.errors import DomainError, ImportRejected, NotFound
 from campaigndesk.ledger.io.cli import RECORD_KINDS, ProgressBar, actor_for
 from campaigndesk.ledger.io.imports import ledger_import
 
@@ -33,9 +33,12 @@ class Command(BaseCommand):
         actor = actor_for(as_user)
         if not file.is_file():
             raise CommandError(_("No such file: %(path)s") % {"path": file})
-        bar = ProgressBar(self.stderr)
         try:
             target = access_campaign(actor=actor, id=campaign)
+        except NotFound:
+            raise CommandError(_("No campaign %(id)s.") % {"id": campaign}) from None
+        bar = ProgressBar(self.stderr)
+        try:
             result = ledger_import(
                 actor=actor, campaign=target, record_kind=kind, source=file, progress=bar
             )
