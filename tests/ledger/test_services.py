@@ -964,6 +964,20 @@ def test_a_lock_read_before_another_reopening_is_not_reopened_again(ledger):
     assert AuditEntry.objects.filter(action="ledger.period.reopened").count() == 1
 
 
+def march_lecture(ledger, **fields):
+    """A lecture the office files for 东瓜镇 on 1 March, with ``fields`` changed."""
+    values = {
+        "record_kind": "event",
+        "unit": ledger.township2_unit,
+        "date": d(3, 1),
+        "kind": "lecture",
+        "sessions": 1,
+        "participants": 10,
+        **fields,
+    }
+    return record_create(actor=ledger.office, campaign=ledger.campaign, **values)
+
+
 def test_an_inactive_unit_files_nothing_new_but_its_records_can_be_corrected(ledger):
     from campaigndesk.regions.models import Unit
 
@@ -972,16 +986,7 @@ def test_an_inactive_unit_files_nothing_new_but_its_records_can_be_corrected(led
     e2.refresh_from_db()
     before = EventRecord.objects.count()
     with pytest.raises(FieldError) as error:
-        record_create(
-            actor=ledger.office,
-            campaign=ledger.campaign,
-            record_kind="event",
-            unit=e2.unit,
-            date=d(3, 1),
-            kind="lecture",
-            sessions=1,
-            participants=10,
-        )
+        march_lecture(ledger, unit=e2.unit)
     assert error.value.field == "unit" and "no longer active" in error.value.message
     with pytest.raises(FieldError):
         record_update(
@@ -998,17 +1003,7 @@ def test_a_note_longer_than_an_import_takes_is_refused_everywhere(ledger):
     make the record's own export fail to import again."""
     before = EventRecord.objects.count()
     with pytest.raises(FieldError) as error:
-        record_create(
-            actor=ledger.office,
-            campaign=ledger.campaign,
-            record_kind="event",
-            unit=ledger.township2_unit,
-            date=d(3, 1),
-            kind="lecture",
-            sessions=1,
-            participants=10,
-            note="长" * 2001,
-        )
+        march_lecture(ledger, note="长" * 2001)
     assert error.value.field == "note"
     assert EventRecord.objects.count() == before
 
@@ -1017,17 +1012,7 @@ def test_a_nul_character_in_text_is_refused_and_minus_zero_is_zero(ledger):
     """PostgreSQL's text cannot hold a NUL (a 500 there, kept on SQLite): refused alike."""
     before = EventRecord.objects.count()
     with pytest.raises(FieldError) as error:
-        record_create(
-            actor=ledger.office,
-            campaign=ledger.campaign,
-            record_kind="event",
-            unit=ledger.township2_unit,
-            date=d(3, 1),
-            kind="lecture",
-            sessions=1,
-            participants=10,
-            note="签到\x00表",
-        )
+        march_lecture(ledger, note="签到\x00表")
     assert error.value.field == "note"
     assert EventRecord.objects.count() == before
     material = record_create(
