@@ -34,6 +34,7 @@ from . import (
     units,
 )
 from .auth import BearerToken, TokenRejected, signed_in, token_message, unauthorized
+from .parser import TextParser
 from .refs import InvalidInput
 
 
@@ -58,6 +59,7 @@ api = CampaignDeskAPI(
     auth=[BearerToken(), django_auth],
     # The docs and schema are for people (or clients) who can sign in to use them.
     docs_decorator=signed_in,
+    parser=TextParser(),
 )
 
 api.add_router("", accounts.router)

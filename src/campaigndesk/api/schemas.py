@@ -5,11 +5,14 @@ from decimal import Decimal
 from typing import Annotated
 
 import pydantic
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import BeforeValidator, ConfigDict, StrictBool
+from pydantic import BeforeValidator, ConfigDict, StrictBool, field_validator
 
 from campaigndesk.regions import selectors as region_selectors
 from campaigndesk.regions.models import Channel, OutletLevel, UnitKind
+
+from .parser import nul_at
 
 # --- Errors ------------------------------------------------------------------------------
 
@@ -42,6 +45,14 @@ class BodyIn(Schema):
     written."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul_character(cls, value):
+        # PostgreSQL's text cannot hold one (see api/parser.py).
+        if nul_at(value) is not None:
+            raise ValueError(_("Holds a NUL character (code 0), which text cannot hold."))
+        return value
 
 
 def _date_text(value: object) -> object:

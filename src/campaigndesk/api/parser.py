@@ -1,0 +1,38 @@
+"""How the API reads a request's query string and form fields: as ninja does, but a value
+holding a NUL character is refused as bad input naming its field. PostgreSQL's text
+cannot hold one, so it would otherwise fail in the database (a 500) wherever it is
+stored or looked up; SQLite would keep it. (JSON bodies: ``schemas.BodyIn``; the pages'
+forms refuse it already: Django's form fields do.)"""
+
+from django.http import HttpRequest
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
+from ninja.errors import ValidationError
+from ninja.parser import Parser
+
+
+def nul_at(value: object, path: tuple = ()) -> tuple | None:
+    """The path of the first text (or key) holding a NUL character in ``value``."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = nul_at(key, (*path, key)) or nul_at(item, (*path, key))
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = nul_at(item, (*path, index))
+            if found is not None:
+                return found
+    return None
+
+
+class TextParser(Parser):
+    def parse_querydict(self, data: MultiValueDict, list_fields: list[str], request: HttpRequest):
+        result = super().parse_querydict(data, list_fields, request)
+        where = nul_at(result)
+        if where is not None:
+            message = _("Holds a NUL character (code 0), which text cannot hold.")
+            raise ValidationError([{"loc": ("query", *where), "msg": message}])
+        return result
