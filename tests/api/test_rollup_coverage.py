@@ -240,3 +240,39 @@ def test_dates_ending_before_they_start_are_refused(login, ledger, world, params
         response = client.get(f"{API}/campaigns/{world.campaign.pk}/{endpoint}", params)
         assert response.status_code == 422, (endpoint, response.content)
         assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"date_to": "9999-12-31"}, "date_to"),
+        ({"as_of": "9999-12-31"}, "as_of"),
+        ({"date_from": "9999-12-30"}, "date_from"),
+        ({"date_to": "0001-01-01"}, "date_to"),
+    ],
+)
+@pytest.mark.parametrize("path", ["rollup", "rollup/export"])
+def test_dates_at_the_calendars_ends_are_refused(login, ledger, world, params, field, path):
+    """(The weeks and months around them cannot be computed: a 500 before.)"""
+    for role, region in (("admin", {}), ("office", {"region": world.prefecture.code})):
+        response = login(role).get(
+            f"{API}/campaigns/{world.campaign.pk}/{path}", {**params, **region, "series": "week"}
+        )
+        assert response.status_code == 422, (role, response.content)
+        assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
+def test_the_rollup_export_has_the_rollups_rows(login, ledger, world):
+    import csv
+    import io
+
+    client = login("office")
+    params = {"group_by": "township", "include_total": "false"}
+    api = client.get(f"{API}/campaigns/{world.campaign.pk}/rollup", params).json()
+    assert api["rows"] and all(row["group"] for row in api["rows"])
+    response = client.get(
+        f"{API}/campaigns/{world.campaign.pk}/rollup/export", {**params, "format": "csv"}
+    )
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))[1:]
+    assert len(rows) == len(api["rows"])

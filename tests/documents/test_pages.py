@@ -145,3 +145,11 @@ def test_figure_context_stays_on_its_line():
     figure = SimpleNamespace(start=start, end=start + 4)
     assert figure_context(text, figure) == ("共发放宣传单", "3000", "张，悬挂横幅86条。")
     assert figure_context(text, figure, width=3) == ("…宣传单", "3000", "张，悬…")
+
+
+def test_a_summary_asked_at_the_calendars_end_is_an_error_not_a_crash(world, office):
+    seed_ledger(world)
+    url = f"/documents/campaigns/{world.campaign.pk}/summary/?as_of=9999-12-31"
+    response = office.get(url)
+    assert response.status_code == 200
+    assert "2999-12-31" in response.content.decode()  # the error names the last day asked

@@ -54,6 +54,9 @@ def test_a_filter_that_cannot_be_read_narrows_to_nothing_and_exports_nothing(cli
     assert 'role="alert"' in results and "date_from" not in results.split("</div>")[0]
     export = client.get(url + "export/", {**asked, "format": "csv"})
     assert export.status_code == 400
+    # A day the rollup cannot answer for is such a filter too.
+    far = client.get(url, {"date_to": "9999-12-31"})
+    assert far.status_code == 200 and rows(far) == [] and "2999-12-31" in far.content.decode()
     # A good filter: the export links in the replaced part carry it.
     body = client.get(url, {"unit": world.county_unit.pk}, HTTP_HX_REQUEST="true")
     results = body.content.decode()[body.content.decode().index('<div id="results"') :]

@@ -215,6 +215,7 @@ def rollup_export(request: HttpRequest, campaign_id: int, query: Query[RollupExp
         group_by=group_by_of(query),
         series=query.series.value if query.series else None,
         indicators=indicator_codes_of(query),
+        include_total=query.include_total,
         format=query.format.value,
     )
     return file.as_download(f"campaign-{campaign.pk}-rollup.{query.format.value}")

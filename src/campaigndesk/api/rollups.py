@@ -65,9 +65,6 @@ class RollupParams(FactFilters):
     group_by: str = Field("", description="dimensions, comma-separated: " + ", ".join(DIMENSIONS))
     series: Series | None = Field(None, description="a time series by day, week or month")
     indicators: str = Field("", description="indicator codes, comma-separated (default: all)")
-
-
-class RollupQuery(RollupParams):
     include_total: bool = Field(True, description="with grouping, a total row per indicator")
 
 
@@ -183,7 +180,7 @@ def group_labels(group_by: list[str], rows) -> dict[str, dict[str, str]]:
     response={200: RollupOut, **READ_ERRORS},
     summary="The campaign's totals per indicator, filtered, grouped, as a time series",
 )
-def campaign_rollup(request: HttpRequest, campaign_id: int, query: Query[RollupQuery]):
+def campaign_rollup(request: HttpRequest, campaign_id: int, query: Query[RollupParams]):
     """The one rollup path (the same figures as every page and export). Each indicator
     aggregates its own way (sum, latest snapshot, distinct, ratio); ``approx`` and
     ``display`` carry the approximation (余 / 约)."""

@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigndesk.campaigns.models import Campaign
+from campaigndesk.common.errors import FieldError
 from campaigndesk.ledger.models import Aggregation, Indicator
+from campaigndesk.ledger.rollup import RollupFilter
 from campaigndesk.regions.models import Region, Unit
 
 
@@ -78,6 +80,16 @@ class DraftForm(forms.Form):
         self.fields["region"].choices = [("", _("The whole campaign"))] + [
             (r.code, r.name) for r in regions
         ]
+
+    def clean_as_of(self):
+        """Within the dates a rollup answers for (the draft reads the rollup)."""
+        day = self.cleaned_data.get("as_of")
+        if day is not None:
+            try:
+                RollupFilter(as_of=day)
+            except FieldError as error:
+                raise forms.ValidationError(error.message) from None
+        return day
 
     def as_of_date(self) -> datetime.date:
         """The date asked for, else today (or the campaign's end, if earlier)."""

@@ -103,6 +103,12 @@ DISTINCT_COLUMN = {
 SERIES = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
 
 
+# The dates a rollup may be asked about: far beyond any campaign, short of the calendar's
+# ends (a week or month bucket past them cannot be computed).
+FIRST_DAY = datetime.date(1900, 1, 1)
+LAST_DAY = datetime.date(2999, 12, 31)
+
+
 @dataclass(frozen=True)
 class RollupFilter:
     """Which facts count: a campaign, narrowed by any of the dimensions and by dates.
@@ -119,8 +125,18 @@ class RollupFilter:
     as_of: datetime.date | None = None
 
     def __post_init__(self) -> None:
-        """Raise FieldError for dates that end before they start: such a filter would
-        answer "nothing done", which reads as a fact rather than as a mistake."""
+        """Raise FieldError for a date outside FIRST_DAY..LAST_DAY (the weeks and months
+        around year 1 or 9999 do not exist), and for dates that end before they start:
+        such a filter would answer "nothing done", which reads as a fact rather than as
+        a mistake."""
+        for name in ("date_from", "date_to", "as_of"):
+            day = getattr(self, name)
+            if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+                raise FieldError(
+                    name,
+                    _("A date from %(first)s to %(last)s.")
+                    % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()},
+                )
         start = self.date_from
         if start is None:
             return

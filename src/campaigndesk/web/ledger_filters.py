@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from campaigndesk.common.errors import FieldError
 from campaigndesk.ledger.models import (
     EventRecord,
     MaterialRecord,
@@ -130,10 +131,14 @@ class LedgerFilterForm(forms.Form):
             del self.fields["outlet_level"]
 
     def clean(self):
+        """The rollup's own checks of its filter (dates within range and in order), shown
+        on their fields."""
         data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("The period ends before it starts."))
+        if not self.errors:
+            try:
+                self.rollup_filter()
+            except FieldError as error:
+                self.add_error(error.field if error.field in self.fields else None, error.message)
         return data
 
     def rollup_filter(self) -> RollupFilter:

@@ -359,6 +359,7 @@ def export_rollup(
     group_by: Sequence[str] = (),
     series: str | None = None,
     indicators: Iterable[str] | None = None,
+    include_total: bool = True,
     format: str = "csv",
 ) -> ExportFile:
     """A rollup (``ledger.rollup.rollup`` with the same arguments) as a .csv or .xlsx
@@ -372,6 +373,7 @@ def export_rollup(
         group_by=group_by,
         series=series,
         indicators=indicators,
+        include_total=include_total,
     )
     header, rows = rollup_table(result)
     stem = f"{campaign.name}-汇总"
