@@ -600,14 +600,11 @@ def submission_submit(
                     # Only what the unit changed is written: a value or an approximation
                     # it sent again unchanged stays as the office may have corrected it
                     # in the ledger.
-                    changes = {
-                        name: sent
-                        for name, sent, before_ in (
-                            ("value", value, old.value),
-                            ("approx", approx, old.approx),
-                        )
-                        if sent != before_ and getattr(old.figure, name) != sent
-                    }
+                    changes = {}
+                    if value != old.value and value != old.figure.value:
+                        changes["value"] = value
+                    if approx != old.approx and approx != old.figure.approx:
+                        changes["approx"] = approx
                     if changes:
                         old.figure = ledger.record_update(
                             actor=actor,

@@ -10,6 +10,7 @@ import io
 import operator
 import queue
 import threading
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass, field
@@ -1061,10 +1062,7 @@ def record_update(*, actor, record_kind: str, record: Record, **changes) -> Reco
                 updated.status = RecordStatus.ACTIVE
         updated.save()
         if updated.region_path != old_path:
-            # Evidence is scoped (seen, verified) by its record's place: it moves along.
-            Evidence.objects.filter(record_kind=record_kind, record_id=updated.pk).update(
-                region_path=updated.region_path
-            )
+            evidence_follow(record_kind, [updated])
         replace_facts(
             record_kind, [updated], indicators=writer.indicators, ancestors=writer.ancestors
         )
@@ -1284,6 +1282,19 @@ def evidence_move(*, actor, record_kind: str, source: Record, target: Record) ->
             )
             moved += 1
     return moved
+
+
+def evidence_follow(record_kind: str, records: Iterable[Record]) -> None:
+    """Give the evidence of ``records`` (just moved, saved) their regions: evidence is
+    scoped (seen, verified) by its record's place. One UPDATE per region among them; part
+    of the caller's write, audited with it."""
+    by_path: dict[str, list[int]] = defaultdict(list)
+    for record in records:
+        by_path[record.region_path].append(record.pk)
+    for path, ids in by_path.items():
+        Evidence.objects.filter(record_kind=record_kind, record_id__in=ids).exclude(
+            region_path=path
+        ).update(region_path=path)
 
 
 def evidence_check(*, data: bytes, evidence_kind: str) -> None:

@@ -188,10 +188,10 @@ def spreadsheet_float(value: float) -> float:
     return float(format(value, ".15g"))
 
 
-# What a spreadsheet reads as the start of a formula in a cell of text.
 # How an export names a record entered by hand (it has no external id): "#" and its id.
 RECORD_REFERENCE = re.compile(r"#([1-9][0-9]{0,17})")
 
+# What a spreadsheet reads as the start of a formula in a cell of text.
 FORMULA_STARTS = frozenset("=+-@\t\r")
 
 

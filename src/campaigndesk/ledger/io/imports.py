@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -73,7 +73,7 @@ from ..models import (
     RecordKind,
     RecordStatus,
 )
-from ..services import RecordWriter, output_identity
+from ..services import RecordWriter, evidence_follow, output_identity
 from .columns import (
     CHANNEL_LABELS,
     RECORD_REFERENCE,
@@ -814,14 +814,13 @@ class _Importer:
             for record in updated:
                 record.updated_at = now  # type: ignore[union-attr]
             self.model.objects.bulk_update(updated, _update_fields(self.model), batch_size=500)
-            for row in changed:
-                if row.before["region_path"] != row.record.region_path:  # type: ignore[index,union-attr]
-                    # Evidence is scoped by its record's place: it moves along (as in
-                    # record_update).
-                    Evidence.objects.filter(
-                        record_kind=self.kind,
-                        record_id=row.record.pk,  # type: ignore[union-attr]
-                    ).update(region_path=row.record.region_path)  # type: ignore[union-attr]
+            moved = [
+                row.record
+                for row in changed
+                if row.before["region_path"] != row.record.region_path  # type: ignore[index,union-attr]
+            ]
+            if moved:
+                evidence_follow(self.kind, moved)  # (as record_update does)
             replace_facts(
                 self.kind,
                 updated,
@@ -856,12 +855,17 @@ class _Importer:
         )
         if keys:
             query |= Q(url_key__in=keys)
-        # Outputs this chunk moves to another identity are compared as they will be, not
-        # as stored (two outputs may swap titles in one file).
+        # Whether each row's output is judged again: a new one, or one whose link, outlet,
+        # title or date it changes. Those it moves are compared as they will be, not as
+        # stored (two outputs may swap titles in one file).
+        judged = [
+            row.identity is None or row.identity != output_identity(record)
+            for row, record in zip(rows, records, strict=True)
+        ]
         leaving = {
-            row.record.pk  # type: ignore[union-attr]
-            for row in rows
-            if row.identity is not None and row.identity != output_identity(row.record)  # type: ignore[arg-type]
+            record.pk
+            for row, record, again in zip(rows, records, judged, strict=True)
+            if again and row.identity is not None
         }
         by_url: dict[str, set[int]] = defaultdict(set)
         by_item: dict[tuple, set[int]] = defaultdict(set)
@@ -878,10 +882,10 @@ class _Importer:
             if key:
                 by_url[key].add(pk)
             by_item[(outlet_id, title, date)].add(pk)
-        for index, (row, record) in enumerate(zip(rows, records, strict=True)):
+        for index, (record, again) in enumerate(zip(records, judged, strict=True)):
             own = {record.pk} if record.pk else set()
             item = (record.outlet.pk, record.title, record.date)
-            if row.identity is None or row.identity != output_identity(record):
+            if again:
                 repeated = bool(by_item.get(item, set()) - own) or bool(
                     record.url_key and by_url.get(record.url_key, set()) - own
                 )
@@ -1017,21 +1021,21 @@ def _restore_updates(batch: ImportBatch, model, writer: RecordWriter, units: set
         last = chunk[-1].pk
         records = model.objects.in_bulk([u.record_id for u in chunk])
         # Evidence given since the update backs the figures the import wrote.
-        evidence_since = {
-            (record_id, uploaded_at)
-            for record_id, uploaded_at in Evidence.objects.filter(
+        newest_evidence = dict(
+            Evidence.objects.filter(
                 record_kind=batch.kind, record_id__in=[u.record_id for u in chunk]
-            ).values_list("record_id", "uploaded_at")
-        }
+            )
+            .values("record_id")
+            .annotate(newest=Max("uploaded_at"))
+            .values_list("record_id", "newest")
+        )
         changed = []
         for update in chunk:
             record = records.get(update.record_id)
             if record is None:
                 continue  # deleted since (by hand or by undoing the batch that made it)
-            if any(
-                record_id == record.pk and uploaded_at > update.written_at
-                for record_id, uploaded_at in evidence_since
-            ):
+            newest = newest_evidence.get(record.pk)
+            if newest is not None and newest > update.written_at:
                 raise DomainError(
                     _(
                         "%(record)s has evidence attached since the import; the import "
@@ -1067,11 +1071,7 @@ def _restore_updates(batch: ImportBatch, model, writer: RecordWriter, units: set
                 before = by_id[record.pk].get("updated_at")
                 record.updated_at = stamp.to_python(before) if before else now
             model.objects.bulk_update(changed, [f.name for f in fields] + ["updated_at"])
-            for record in changed:
-                # Evidence is scoped by its record's place: it goes back along.
-                Evidence.objects.filter(record_kind=batch.kind, record_id=record.pk).exclude(
-                    region_path=record.region_path
-                ).update(region_path=record.region_path)
+            evidence_follow(batch.kind, changed)  # (back where they were)
             fresh = list(
                 model.objects.filter(pk__in=[r.pk for r in changed]).select_related(
                     *_related(batch.kind)
