@@ -11,6 +11,10 @@ from ninja.errors import ValidationError
 from ninja.parser import Parser
 
 
+def nul_message() -> str:
+    return _("Holds a NUL character (code 0), which text cannot hold.")
+
+
 def nul_at(value: object, path: tuple = ()) -> tuple | None:
     """The path of the first text (or key) holding a NUL character in ``value``."""
     if isinstance(value, str):
@@ -33,6 +37,5 @@ class TextParser(Parser):
         result = super().parse_querydict(data, list_fields, request)
         where = nul_at(result)
         if where is not None:
-            message = _("Holds a NUL character (code 0), which text cannot hold.")
-            raise ValidationError([{"loc": ("query", *where), "msg": message}])
+            raise ValidationError([{"loc": ("query", *where), "msg": nul_message()}])
         return result

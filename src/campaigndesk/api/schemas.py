@@ -5,14 +5,14 @@ from decimal import Decimal
 from typing import Annotated
 
 import pydantic
-from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict, StrictBool, field_validator
 
 from campaigndesk.regions import selectors as region_selectors
 from campaigndesk.regions.models import Channel, OutletLevel, UnitKind
 
-from .parser import nul_at
+from .parser import nul_at, nul_message
+from .refs import MAX_ID
 
 # --- Errors ------------------------------------------------------------------------------
 
@@ -51,7 +51,7 @@ class BodyIn(Schema):
     def _no_nul_character(cls, value):
         # PostgreSQL's text cannot hold one (see api/parser.py).
         if nul_at(value) is not None:
-            raise ValueError(_("Holds a NUL character (code 0), which text cannot hold."))
+            raise ValueError(nul_message())
         return value
 
 
@@ -66,7 +66,7 @@ def _date_text(value: object) -> object:
 # In a body: a count or an id is a JSON integer (not true, not "12"); an id fits the
 # database's ids; a flag is true or false (not "no"); a date is text.
 Count = Annotated[int, pydantic.Strict()]
-Id = Annotated[int, pydantic.Strict(), pydantic.Field(ge=1, le=2**63 - 1)]
+Id = Annotated[int, pydantic.Strict(), pydantic.Field(ge=1, le=MAX_ID)]
 Flag = StrictBool
 Day = Annotated[datetime.date, BeforeValidator(_date_text)]
 
