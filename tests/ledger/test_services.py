@@ -1036,31 +1036,31 @@ def test_editing_an_original_does_not_flag_it_against_its_flagged_copy(ledger):
     assert value_of(ledger, "articles") == before
 
 
+def photo_of(ledger, record, filename: str):
+    """The office attaches a photo to an event."""
+    from campaigndesk.ledger.services import evidence_add
+
+    return evidence_add(
+        actor=ledger.office,
+        record_kind="event",
+        record=record,
+        data=JPEG,
+        filename=filename,
+        evidence_kind="photo",
+    )
+
+
 def test_evidence_follows_the_records_state_at_the_time_of_writing(ledger, media):
     """Evidence services re-read what they were handed: a record deleted, or evidence
     gone with it, since the caller read them is not found (no orphan, no 500)."""
     from campaigndesk.ledger.models import Evidence
-    from campaigndesk.ledger.services import evidence_add, evidence_move, evidence_verify
+    from campaigndesk.ledger.services import evidence_move, evidence_verify
 
     e1, e4 = ledger.records["E1"], ledger.records["E4"]
-    kept = evidence_add(
-        actor=ledger.office,
-        record_kind="event",
-        record=e1,
-        data=JPEG,
-        filename="a.jpg",
-        evidence_kind="photo",
-    )
+    kept = photo_of(ledger, e1, "a.jpg")
     record_delete(actor=ledger.office, record_kind="event", record=e4)
     with pytest.raises(NotFound):
-        evidence_add(
-            actor=ledger.office,
-            record_kind="event",
-            record=e4,
-            data=JPEG,
-            filename="b.jpg",
-            evidence_kind="photo",
-        )
+        photo_of(ledger, e4, "b.jpg")
     with pytest.raises(NotFound):
         evidence_move(actor=ledger.office, record_kind="event", source=e1, target=e4)
     assert Evidence.objects.get().pk == kept.pk and kept.record_id == e1.pk
@@ -1070,17 +1070,10 @@ def test_evidence_follows_the_records_state_at_the_time_of_writing(ledger, media
 
 
 def test_a_denied_evidence_move_is_audited(ledger, media):
-    from campaigndesk.ledger.services import evidence_add, evidence_move
+    from campaigndesk.ledger.services import evidence_move
 
     e1, e2 = ledger.records["E1"], ledger.records["E2"]
-    evidence_add(
-        actor=ledger.office,
-        record_kind="event",
-        record=e1,
-        data=JPEG,
-        filename="a.jpg",
-        evidence_kind="photo",
-    )
+    photo_of(ledger, e1, "a.jpg")
     with pytest.raises(Forbidden):
         evidence_move(actor=ledger.other_reporter, record_kind="event", source=e1, target=e2)
     assert AuditEntry.objects.filter(

@@ -265,12 +265,11 @@ class SheetRows:
                     value = self._inline(child)
                     break
             else:
-                has_value = False
+                child = None
                 for child in cell.iterchildren(VALUE):
                     value = child.text or None
-                    has_value = True
                     break
-                if value is None and (kind != "str" or not has_value):
+                if value is None and (kind != "str" or child is None):
                     # A formula without a value (openpyxl writes an empty one): never
                     # computed. (An empty text result is <v></v> in a "str" cell.)
                     for _formula in cell.iterchildren(FORMULA):
