@@ -149,8 +149,11 @@ def import_batch_undo(request: HttpRequest, batch_id: int):
     batch = ImportBatch.objects.filter(pk=batch_id).first()
     if batch is None:
         raise NotFound()
-    # A batch is seen by whoever sees its campaign: the same 404 for missing and hidden.
-    access_campaign(actor=actor, id=batch.campaign_id)
+    # A batch is seen by whom the batch list shows it to (the office, or who imported
+    # it): the same 404 for missing and hidden.
+    campaign = access_campaign(actor=actor, id=batch.campaign_id)
+    if not imports.batch_list(actor=actor, campaign=campaign).filter(pk=batch.pk).exists():
+        raise NotFound()
     batch = imports.import_batch_undo(actor=actor, batch=batch)
     return ImportBatch.objects.select_related("created_by", "undone_by").get(pk=batch.pk)
 

@@ -1039,7 +1039,8 @@ def record_update(*, actor, record_kind: str, record: Record, **changes) -> Reco
     """Change a record (the same checks as filing it, for its old and its new date and
     unit) and rewrite its facts. An output whose link, outlet, title or date changes is
     checked for duplicates again; otherwise its status (and the office's verdict) stays.
-    Raises NotFound for a record deleted meanwhile."""
+    A change that changes nothing writes nothing (no audit entry). Raises NotFound for a
+    record deleted meanwhile."""
     _check_record_kind(record_kind, record)
     campaign = Campaign.objects.get(pk=record.campaign_id)
     writer = RecordWriter(actor=actor, campaign=campaign)
@@ -1051,6 +1052,10 @@ def record_update(*, actor, record_kind: str, record: Record, **changes) -> Reco
         old_path = fresh.region_path
         identity = output_identity(fresh) if record_kind == RecordKind.OUTPUT else None
         updated = writer.prepare(record_kind, changes, instance=fresh)
+        if snapshot(updated) == before:
+            # Nothing changed (a form saved again as it was): nothing to write or audit,
+            # and the record stays as its import left it (an undo checks that).
+            return RecordOutcome(record=updated, warnings=[])
         warnings = []
         if identity is not None and output_identity(updated) != identity:
             if writer.duplicate_of(updated):
@@ -1092,9 +1097,12 @@ def _delete(actor, record_kind: str, record: Record, extra: dict | None = None) 
     """Delete a (locked, checked) record with its facts and evidence; audit it."""
     before = snapshot(record)
     delete_facts(record_kind, [record.pk])
-    evidence = Evidence.objects.filter(record_kind=record_kind, record_id=record.pk)
+    evidence = list(Evidence.objects.filter(record_kind=record_kind, record_id=record.pk))
     files = [e.file for e in evidence if e.file]
-    evidence.delete()
+    Evidence.objects.filter(pk__in=[e.pk for e in evidence]).delete()
+    if evidence:
+        # The photos and sheets go with the record: the entry says which they were.
+        extra = {**(extra or {}), "evidence": [snapshot(e) for e in evidence]}
     audit_log(
         actor=actor,
         action=f"ledger.{record_kind}.deleted",
@@ -1314,7 +1322,8 @@ def evidence_check(*, data: bytes, evidence_kind: str) -> None:
 @records_denials("ledger.evidence.verify")
 def evidence_verify(*, actor, evidence: Evidence) -> Evidence:
     """The office marks a piece of evidence verified (in a locked period too: verifying
-    changes no figure). Raises Forbidden unless the actor is the office over it; NotFound
+    changes no figure). Evidence verified already stays as it is (its first verifier kept,
+    nothing written). Raises Forbidden unless the actor is the office over it; NotFound
     for evidence deleted meanwhile (with its record)."""
     require_manage(actor, region_path=evidence.region_path, what=str(evidence))
     with transaction.atomic():
@@ -1323,6 +1332,9 @@ def evidence_verify(*, actor, evidence: Evidence) -> Evidence:
         if evidence is None:
             raise NotFound()
         require_manage(actor, region_path=evidence.region_path, what=str(evidence))
+        if evidence.verified_at is not None:
+            return evidence  # (verified once: who verified it first stays on record)
+        before = snapshot(evidence, _VERIFICATION)
         evidence.verified_by = actor if getattr(actor, "pk", None) else None
         evidence.verified_at = timezone.now()
         evidence.save(update_fields=["verified_by", "verified_at"])
@@ -1330,9 +1342,14 @@ def evidence_verify(*, actor, evidence: Evidence) -> Evidence:
             actor=actor,
             action="ledger.evidence.verified",
             obj=evidence,
+            before=before,
+            after=snapshot(evidence, _VERIFICATION),
             region_path=evidence.region_path,
         )
     return evidence
+
+
+_VERIFICATION = ("verified_by", "verified_at")
 
 
 # --- locking ----------------------------------------------------------------------------

@@ -45,7 +45,7 @@ from django.utils.translation import gettext as _
 
 from campaigndesk.accounts.audit import audit_log, records_denials, snapshot
 from campaigndesk.accounts.models import Role
-from campaigndesk.accounts.scoping import can_manage, is_admin
+from campaigndesk.accounts.scoping import can_manage, is_admin, read_scope, visible_q
 from campaigndesk.campaigns.models import Campaign
 from campaigndesk.common.errors import (
     DomainError,
@@ -309,6 +309,7 @@ class _Importer:
         self.positions: dict[str, int] = {}
         self._seen_external: dict[str, int] = {}
         self._seen_records: dict[int, int] = {}  # record id -> the row updating it
+        self._hidden: set[int] = set()  # records with a row's external id, out of sight
         self._units: dict[str, Unit | None] = {}
         self._units_near: dict[tuple[str, int], Unit | None] = {}
         self._unit_problems: dict[str, str] = {}
@@ -642,17 +643,29 @@ class _Importer:
             related.append("outlet")
         elif self.kind == RecordKind.FIGURE:
             related.append("indicator")
+        # What the actor may read, as the record pages see it: a record out of sight is
+        # never named (its unit, its existence) by an import's answer.
+        visible = visible_q(
+            self.actor,
+            path_field="region_path",
+            unit_field="unit_id",
+            unit_path_field="unit_region_path",
+        )
         found: dict[str, list[Record]] = defaultdict(list)
         for record in qs.select_related(*related):
             found[record.external_id].append(record)
-        # An export's "#123" (a record entered by hand), unless a record has it as its id.
+        if found and not read_scope(self.actor).everything:
+            seen = set(qs.filter(visible).values_list("pk", flat=True))
+            self._hidden.update(r.pk for rs in found.values() for r in rs if r.pk not in seen)
+        # An export's "#123" (a record entered by hand), unless a record has it as its id;
+        # one out of sight is as one that does not exist (the row files a new record).
         references = [
             int(match[1])
             for i in ids
             if i not in found and (match := RECORD_REFERENCE.fullmatch(i)) is not None
         ]
         if references:
-            mine = self.model.objects.filter(campaign=self.campaign, pk__in=references)
+            mine = self.model.objects.filter(visible, campaign=self.campaign, pk__in=references)
             for record in mine.select_related(*related):
                 found[f"#{record.pk}"].append(record)
         return found
@@ -693,7 +706,16 @@ class _Importer:
                 )
                 ok = False
             matches = existing.get(external_id, [])
-            if len(matches) > 1:
+            if any(match.pk in self._hidden for match in matches):
+                # (another unit's id: refused without saying whose)
+                self.error(
+                    number,
+                    "external_id",
+                    _("The external id %(id)s is taken in this campaign; choose another.")
+                    % {"id": external_id},
+                )
+                ok = False
+            elif len(matches) > 1:
                 self.error(
                     number,
                     "external_id",
