@@ -2,13 +2,22 @@
 verification, deletion with evidence, edits that change nothing, and imports naming
 records the importer cannot see."""
 
+import pytest
+
 from campaigndesk.accounts.models import AuditEntry
 from campaigndesk.ledger.io.imports import ImportRejected, import_batch_undo
 from campaigndesk.ledger.models import EventRecord
 from campaigndesk.ledger.services import evidence_verify, record_delete, record_update
 
 from .io_files import csv_bytes, run_import
-from .test_services import media, photo_of  # noqa: F401  (the media fixture)
+from .test_services import photo_of
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
 
 EVENT_HEADER = ["单位", "行政区划代码", "日期", "类型", "标题", "场次", "人次", "地点", "外部编号"]
 
