@@ -288,3 +288,31 @@ def test_a_missing_browser_fails_with_a_clear_message(playwright_instance, tmp_p
         launch(playwright_instance, missing)
     assert str(failure.value) == missing_browser_message(missing)
     assert "apt-get install chromium" in str(failure.value)
+
+
+def test_the_ledger_list_opens_records_keeps_its_sort_and_goes_back(page, live_server, world):
+    data = seed(world, with_collection=False)
+    log_in(page, live_server, "office")
+    ledger = f"{live_server.url}/campaigns/{data.campaign.pk}/ledger/event/"
+    page.goto(ledger)
+    # A column's sort survives a new filter.
+    page.locator('th a[href*="sort=participants"]').click()
+    page.wait_for_function("location.search.includes('sort=participants')")
+    page.select_option("#id_unit", str(world.township_unit.pk))
+    page.locator("form.filter button[type=submit]").click()
+    page.wait_for_function("location.search.includes('unit=')")
+    assert "sort=participants" in page.url
+    shown = page.locator("table.ledger tbody tr td:nth-child(6)").all_inner_texts()
+    numbers = [int(text.replace(",", "")) for text in shown]
+    assert numbers == sorted(numbers), numbers
+    # Back shows the form as it was for the list it shows.
+    page.go_back()
+    page.wait_for_function("!location.search.includes('unit=')")
+    assert page.input_value("#id_unit") == ""
+    # A record opens from the list.
+    link = page.locator("table.ledger tbody tr td:first-child a").first
+    href = link.get_attribute("href")
+    press(page, link)
+    assert page.url.endswith(href)
+    assert page.locator("main h1").inner_text().strip()
+    assert page.locator("#results").count() == 0
