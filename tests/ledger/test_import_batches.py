@@ -432,3 +432,30 @@ def test_two_outputs_swapping_titles_in_one_file_are_no_duplicates(io_world):
     y3 = [*y[:5], "丙", *y[6:]]
     run_import(SYSTEM, io_world.campaign, "output", csv_bytes([header, x2, y3]), "c.csv")
     assert MediaOutput.objects.get(external_id="Y").status == RecordStatus.DUPLICATE
+
+
+def test_an_update_file_without_some_columns_keeps_what_they_held(io_world):
+    full = [*HEADERS["output"], "语种", "备注", "外部编号"]
+    first = [
+        "鹿城镇人民政府", "532301001001", "2024-02-05", "楚雄日报", "图文", "标题甲", "转载",
+        "1800", "5000", "https://e.org/1", "yi", "重要", "O-1",
+    ]  # fmt: skip
+    run_import(SYSTEM, io_world.campaign, "output", csv_bytes([full, first]), "1.csv")
+    # Only the title corrected, in a file of the columns that say which output it is.
+    small = ["单位", "日期", "媒体", "类型", "标题", "外部编号"]
+    fix = ["鹿城镇人民政府", "2024-02-05", "楚雄日报", "图文", "标题甲（更正）", "O-1"]
+    result = run_import(SYSTEM, io_world.campaign, "output", csv_bytes([small, fix]), "2.csv")
+    assert result.updated == 1
+    output = MediaOutput.objects.get(external_id="O-1")
+    assert output.title == "标题甲（更正）"
+    assert (output.region.code, output.is_original, output.views, output.audience) == (
+        "532301001001",
+        False,
+        1800,
+        5000,
+    )
+    assert (output.url, output.language, output.note) == ("https://e.org/1", "yi", "重要")
+    # A column that is there but blank still blanks its field.
+    blank = [*small, "备注"]
+    run_import(SYSTEM, io_world.campaign, "output", csv_bytes([blank, [*fix, ""]]), "3.csv")
+    assert MediaOutput.objects.get(external_id="O-1").note == ""

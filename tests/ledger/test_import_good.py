@@ -5,6 +5,7 @@ import datetime
 import io
 from decimal import Decimal
 
+import openpyxl
 import pytest
 
 from campaigndesk.accounts.models import AuditEntry
@@ -174,6 +175,24 @@ def test_xlsx_typed_cells_and_later_sheets_ignored(io_world):
     assert lecture.region == io_world.world.village and lecture.participants == 90
     # A 12-digit code padded with zeros names the township.
     assert EventRecord.objects.get(kind="quiz").region == io_world.world.township
+
+
+def test_a_hidden_sheet_before_the_filled_one_is_not_read(io_world):
+    workbook = openpyxl.Workbook()
+    january = workbook.active
+    january.title = "1月"
+    january.sheet_state = "hidden"
+    january.append(HEADERS["material"])
+    january.append(["楚雄市融媒体中心", None, "2024-01-31", "横幅", 5, "条"])
+    february = workbook.create_sheet("2月")
+    february.append(HEADERS["material"])
+    february.append(["楚雄市融媒体中心", None, "2024-02-20", "横幅", 999, "条"])
+    workbook.active = 1
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = run_import(SYSTEM, io_world.campaign, "material", buffer.getvalue(), "m.xlsx")
+    assert result.created == 1
+    assert MaterialRecord.objects.get().quantity == 999
 
 
 def test_outlet_name_shared_by_two_channels_needs_the_channel(io_world):

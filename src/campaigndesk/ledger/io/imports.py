@@ -310,6 +310,7 @@ class _Importer:
         self._seen_external: dict[str, int] = {}
         self._seen_records: dict[int, int] = {}  # record id -> the row updating it
         self._hidden: set[int] = set()  # records with a row's external id, out of sight
+        self._absent: list[str] | None = None
         self._units: dict[str, Unit | None] = {}
         self._units_near: dict[tuple[str, int], Unit | None] = {}
         self._unit_problems: dict[str, str] = {}
@@ -750,6 +751,11 @@ class _Importer:
             note=values.get("note") or "",
             external_id=external_id,
         )
+        if instance is not None:
+            # A file that updates records by their ids changes what its columns say: a
+            # column it leaves out keeps the stored value (a blank cell still blanks it).
+            for name in self._absent_columns():
+                fields.pop(name, None)
         try:
             if instance is not None:
                 # The same checks as changing the record by hand: its present unit and
@@ -771,6 +777,12 @@ class _Importer:
             self.error(number, "", error.message)
             return False
         return True
+
+    def _absent_columns(self) -> list[str]:
+        """The keys of this kind's columns the file does not have."""
+        if self._absent is None:
+            self._absent = [c.key for c in self.columns if c.key not in self.positions]
+        return self._absent
 
     def _fields(self, row: _Row) -> dict | None:
         """The record fields of the row's kind, defaults filled in for blank cells."""

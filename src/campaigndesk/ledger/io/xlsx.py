@@ -101,7 +101,7 @@ class Sheet:
 
 
 def first_sheet(handle: BinaryIO | str | os.PathLike) -> Sheet | None:
-    """The first worksheet of an .xlsx workbook (None when it has none), read as
+    """The first visible worksheet of an .xlsx workbook (None when it has none), read as
     ``load_workbook(read_only=True, data_only=True)`` reads it but for the pass over the
     rows; close ``sheet.archive`` when done. Raises what openpyxl raises for a broken
     workbook."""
@@ -114,9 +114,13 @@ def first_sheet(handle: BinaryIO | str | os.PathLike) -> Sheet | None:
         reader.read_strings()
         reader.read_workbook()
         apply_stylesheet(reader.archive, reader.wb)
-        # The sheets ``workbook.worksheets`` lists: not chart sheets, not dangling ones.
+        # The sheets ``workbook.worksheets`` lists: not chart sheets, not dangling ones;
+        # and of those the first the user sees (a hidden one holds last month's rows or
+        # the lists behind drop-downs, not what was filled in).
         for sheet, rel in reader.parser.find_sheets():
             if rel.target not in reader.valid_files or "chartsheet" in rel.Type:
+                continue
+            if sheet.state not in (None, "visible"):
                 continue
             return Sheet(
                 archive=reader.archive,
