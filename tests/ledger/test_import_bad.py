@@ -127,6 +127,33 @@ def test_wrong_type_in_a_cell(io_world, fmt):
     assert "Unknown value “联欢”" in messages[4] and "宣讲(lecture)" in messages[4]
 
 
+def test_numbers_too_long_to_read_or_split_by_a_space_are_cell_errors(io_world):
+    rows = [
+        HEADERS["event"],
+        ["鹿城镇人民政府", "", "2024-02-05", "宣讲", "", "9" * 5000, "10", ""],
+        ["鹿城镇人民政府", "", "2024-02-05", "宣讲", "", "1e999999999", "10", ""],
+        ["鹿城镇人民政府", "", "2024-02-05", "宣讲", "", "12 5", " 860 ", ""],
+    ]
+    rows.append(["鹿城镇人民政府", "", "2024-02-05", "宣讲", "", "1", "200 300", ""])
+    errors = rejected(SYSTEM, io_world.campaign, "event", rows)
+    assert [(row, field) for row, field, _ in errors] == [
+        (2, "场次 (F)"),
+        (3, "场次 (F)"),
+        (4, "场次 (F)"),
+        (5, "人次 (G)"),
+    ]
+    messages = [message for _, _, message in errors]
+    assert messages[0] == "The number 999999999999…999999 is too large."
+    assert messages[1] == "The number 1e999999999 is too large."
+    assert messages[2:] == ["Not a whole number: 12 5", "Not a whole number: 200 300"]
+    material = [*GOOD["material"][0]]
+    material[HEADERS["material"].index("数量")] = "1e999999999"
+    [(_row, field, message)] = rejected(
+        SYSTEM, io_world.campaign, "material", [HEADERS["material"], material]
+    )
+    assert field == "数量 (E)" and "too large" in message
+
+
 def test_wrong_header_names_missing_and_unknown_columns(io_world):
     rows = [["单位名字", "日期", "类型", "数量", "日期"], ["x", "2024-02-05", "横幅", "1", ""]]
     errors = rejected(SYSTEM, io_world.campaign, "material", rows)

@@ -162,6 +162,7 @@ _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 
 INT_MAX = 2_147_483_647  # PositiveIntegerField on every backend
 BIGINT_MAX = 9_223_372_036_854_775_807
+_MOST_DIGITS = 18  # the exponent of the largest number a count may have (BIGINT_MAX)
 
 
 def cell_text(value: object) -> str:
@@ -211,7 +212,8 @@ def text_of_export(value: str) -> str:
 
 
 def _number_text(value: str) -> str:
-    text = value.translate(_WIDTH).replace(" ", "")
+    # Spaces around a number go; one inside it ("200 300") is two numbers, not one.
+    text = value.translate(_WIDTH).strip()
     if _THOUSANDS.match(text):
         text = text.replace(",", "")
     return text
@@ -230,12 +232,15 @@ def read_int(value: object, *, maximum: int = BIGINT_MAX) -> int | None:
             raise CellError(_("Not a whole number: %(value)s") % {"value": value})
         number = int(value)
     elif isinstance(value, Decimal):
+        if value.is_finite() and value.adjusted() > _MOST_DIGITS:
+            raise CellError(_("The number %(value)s is too large.") % {"value": _shown(value)})
         if value != value.to_integral_value():
             raise CellError(_("Not a whole number: %(value)s") % {"value": value})
         number = int(value)
     elif isinstance(value, str):
         text = _number_text(value)
         try:
+            # (Python refuses to read more than 4,300 digits: a ValueError too)
             number = int(text)
         except ValueError:
             try:
@@ -246,6 +251,11 @@ def read_int(value: object, *, maximum: int = BIGINT_MAX) -> int | None:
                 raise CellError(
                     _("Not a whole number: %(value)s") % {"value": value.strip()}
                 ) from None
+            if as_decimal.adjusted() > _MOST_DIGITS:
+                # (before int(): "1e999999999" would be a number of a billion digits)
+                raise CellError(
+                    _("The number %(value)s is too large.") % {"value": _shown(value)}
+                ) from None
             if as_decimal != as_decimal.to_integral_value():
                 raise CellError(
                     _("Not a whole number: %(value)s") % {"value": value.strip()}
@@ -254,8 +264,14 @@ def read_int(value: object, *, maximum: int = BIGINT_MAX) -> int | None:
     else:
         raise CellError(_("Not a whole number: %(value)s") % {"value": cell_text(value)})
     if abs(number) > maximum:
-        raise CellError(_("The number %(value)s is too large.") % {"value": number})
+        raise CellError(_("The number %(value)s is too large.") % {"value": _shown(value)})
     return number
+
+
+def _shown(value: object) -> str:
+    """A cell's number as an error message shows it: a very long one cut short."""
+    text = cell_text(value).strip()
+    return text if len(text) <= 30 else f"{text[:12]}…{text[-6:]}"
 
 
 def read_decimal(value: object, *, max_digits: int, places: int) -> Decimal | None:
@@ -263,7 +279,7 @@ def read_decimal(value: object, *, max_digits: int, places: int) -> Decimal | No
         # Plain digits (most cells of a CSV file): a whole number, only its size to check.
         number = Decimal(value)
         if number >= Decimal(10) ** (max_digits - places):
-            raise CellError(_("The number %(value)s is too large.") % {"value": value})
+            raise CellError(_("The number %(value)s is too large.") % {"value": _shown(value)})
         return number
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -282,6 +298,8 @@ def read_decimal(value: object, *, max_digits: int, places: int) -> Decimal | No
         raise CellError(_("Not a number: %(value)s") % {"value": cell_text(value)}) from None
     if not number.is_finite():
         raise CellError(_("Not a number: %(value)s") % {"value": cell_text(value)})
+    if number and number.adjusted() >= max_digits - places:
+        raise CellError(_("The number %(value)s is too large.") % {"value": _shown(value)})
     exponent = number.normalize().as_tuple().exponent
     decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     if decimals > places:
