@@ -155,6 +155,26 @@ def test_template_and_export(io_world, tmp_path, fmt):
         )
 
 
+def test_the_file_name_gives_the_format_and_unused_options_are_refused(io_world, tmp_path):
+    campaign = str(io_world.campaign.pk)
+    run("template", "event", "-o", str(tmp_path / "活动模板.csv"))
+    assert (tmp_path / "活动模板.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    run("export", "event", "--campaign", campaign, "-o", str(tmp_path / "导出.xlsx"))
+    assert (tmp_path / "导出.xlsx").read_bytes().startswith(b"PK")
+    with pytest.raises(CommandError, match="--format csv"):
+        run("template", "event", "--format", "csv", "-o", str(tmp_path / "x.xlsx"))
+    table = str(tmp_path / "t.csv")
+    with pytest.raises(CommandError, match="--template"):
+        run("export", "rollup", "--campaign", campaign, "-o", table, "--template", "1")
+    with pytest.raises(CommandError, match="--region, --record-kind"):
+        run(
+            "export", "fill", "--campaign", campaign, "-o", str(tmp_path / "f.xlsx"),
+            "--template", "1", "--region", "532301002", "--record-kind", "event",
+        )  # fmt: skip
+    with pytest.raises(CommandError, match="lecture"):
+        run("export", "rollup", "--campaign", campaign, "-o", table, "--record-kind", "lecture")
+
+
 def test_import_into_an_unknown_campaign_names_it(io_world, tmp_path):
     data, name = good_file("material")
     path = tmp_path / name

@@ -69,6 +69,7 @@ from campaigndesk.regions.paths import is_within, subtree_q, subtree_upper_bound
 from . import summary
 from .models import (
     RANK_APPROX,
+    RECORD_MODELS,
     Aggregation,
     Approx,
     Fact,
@@ -128,7 +129,15 @@ class RollupFilter:
         """Raise FieldError for a date outside FIRST_DAY..LAST_DAY (the weeks and months
         around year 1 or 9999 do not exist), and for dates that end before they start:
         such a filter would answer "nothing done", which reads as a fact rather than as
-        a mistake."""
+        a mistake; and for an unknown record kind or kind (it would answer "nothing" too)."""
+        if self.kind:
+            record_kind, _sep, sub = self.kind.partition(":")
+            model = RECORD_MODELS.get(record_kind)
+            if model is None:
+                raise FieldError("kind", _("Unknown record kind: %(kind)s") % {"kind": record_kind})
+            choices = getattr(model, "Kind", None)
+            if sub and (choices is None or sub not in choices.values):
+                raise FieldError("kind", _("Unknown kind: %(value)s") % {"value": self.kind})
         for name in ("date_from", "date_to", "as_of"):
             day = getattr(self, name)
             if day is not None and not FIRST_DAY <= day <= LAST_DAY:

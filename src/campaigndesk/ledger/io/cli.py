@@ -9,6 +9,21 @@ from campaigndesk.accounts.models import User
 from campaigndesk.accounts.scoping import SYSTEM
 
 RECORD_KINDS = ("output", "material", "event", "figure")
+FILE_FORMATS = ("csv", "xlsx")
+
+
+def file_format(output, given: str | None, default: str) -> str:
+    """The format to write: ``--format`` when given, else the one the file name ends in
+    (``-o 模板.csv``), else ``default``. Raises CommandError when the two disagree: a file
+    named .csv holding a workbook cannot be imported again."""
+    suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+    named = suffix if suffix in FILE_FORMATS else None
+    if given and named and given != named:
+        raise CommandError(
+            _("--format %(format)s does not match the file name %(name)s.")
+            % {"format": given, "name": output.name}
+        )
+    return given or named or default
 
 
 def actor_for(username: str | None):

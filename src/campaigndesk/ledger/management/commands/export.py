@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from campaigndesk.campaigns.selectors import access_campaign
 from campaigndesk.common.errors import DomainError, NotFound
-from campaigndesk.ledger.io.cli import RECORD_KINDS, actor_for
+from campaigndesk.ledger.io.cli import FILE_FORMATS, RECORD_KINDS, actor_for, file_format
 from campaigndesk.ledger.io.exports import export_records, export_rollup
 from campaigndesk.ledger.io.mapping import access_export_template, export_template_fill
 from campaigndesk.ledger.rollup import RollupFilter
@@ -29,6 +29,26 @@ def _list(text: str | None) -> list[str]:
     return [part.strip() for part in (text or "").split(",") if part.strip()]
 
 
+# The options each export ignores, and how they are spelled.
+_OPTION = {
+    "region": "--region",
+    "kind_filter": "--record-kind",
+    "group_by": "--group-by",
+    "series": "--series",
+    "indicators": "--indicators",
+    "template": "--template",
+}
+_UNUSED = {
+    "records": ("group_by", "series", "indicators", "template"),
+    "rollup": ("template",),
+    "fill": ("region", "kind_filter", "group_by", "series", "indicators"),
+}
+
+
+def _export_of(kind: str) -> str:
+    return kind if kind in ("rollup", "fill") else "records"
+
+
 class Command(BaseCommand):
     help = gettext_lazy(
         "Export ledger records (.csv or .xlsx, the import template's columns), a rollup "
@@ -38,7 +58,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=(*RECORD_KINDS, "rollup", "fill"))
         parser.add_argument("--campaign", type=int, required=True, help=_("campaign id"))
-        parser.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+        parser.add_argument(
+            "--format", choices=FILE_FORMATS, help=_("default: the file name's, else csv")
+        )
         parser.add_argument("-o", "--output", type=Path, required=True, help=_("file to write"))
         parser.add_argument("--as", dest="as_user", metavar="USERNAME", help=_("act as this user"))
         parser.add_argument("--region", help=_("only under this region (division code)"))
@@ -52,8 +74,19 @@ class Command(BaseCommand):
         parser.add_argument("--template", type=int, help=_("fill: the export template id"))
 
     def handle(self, *args, **options) -> None:
-        actor = actor_for(options["as_user"])
         kind = options["kind"]
+        # An option the export does not use is refused: it would be silently ignored.
+        unused = [name for name in _UNUSED[_export_of(kind)] if options[name]]
+        if unused:
+            raise CommandError(
+                _("%(options)s cannot be used with %(kind)s.")
+                % {"options": ", ".join(_OPTION[name] for name in unused), "kind": kind}
+            )
+        default = "xlsx" if kind == "fill" else "csv"
+        options["format"] = file_format(options["output"], options["format"], default)
+        if kind == "fill" and options["format"] != "xlsx":
+            raise CommandError(_("A filled template is an .xlsx workbook."))
+        actor = actor_for(options["as_user"])
         try:
             campaign = access_campaign(actor=actor, id=options["campaign"])
             region = region_by_code(code=options["region"]) if options["region"] else None
