@@ -28,7 +28,7 @@ def drafted(world):
     as_of = seed_ledger(world)
     data = summary_report_docx(actor=world.office, campaign=world.campaign, as_of=as_of)
     totals = rollup(actor=world.office, campaign=world.campaign, filters=RollupFilter(as_of=as_of))
-    rows = [row for row in totals.rows if not row.group and row.value]
+    rows = [row for row in totals.rows if not row.group and row.value is not None]
     return data, rows, as_of
 
 
@@ -130,6 +130,26 @@ def test_a_region_narrows_the_figures(world):
     text = "\n".join(p for s in draft.sections for p in s.paragraphs)
     assert "宣讲14场次" in text
     assert "文艺巡演" not in text  # held by the county's unit, not in the township
+
+
+def test_a_figure_of_zero_is_reported_as_the_dashboard_shows_it(world):
+    from campaigndesk.ledger.models import Indicator
+
+    from .helpers import D, record
+
+    as_of = seed_ledger(world)
+    record(
+        world,
+        "figure",
+        unit=world.county_unit,
+        indicator=Indicator.objects.get(code="views_cumulative"),
+        value=Decimal(0),
+        approx="",
+        date=D(2024, 5, 1),
+    )
+    draft = summary_draft(actor=world.office, campaign=world.campaign, as_of=as_of)
+    name = Indicator.objects.get(code="views_cumulative").name
+    assert [row.figure for row in draft.appendix if row.indicator == name] == ["0"]
 
 
 def test_a_region_outside_the_campaign_is_refused(world):

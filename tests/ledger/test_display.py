@@ -42,3 +42,20 @@ def test_row_display_uses_the_indicators_measure_word():
         value=Decimal(177128), approx="more", indicator=SimpleNamespace(measure_word="张")
     )
     assert row_display(row) == "177128余张"
+
+
+def test_a_measured_rate_keeps_its_approximation_on_the_campaign_page(ledger, client):
+    from campaigndesk.campaigns.models import RateTarget
+
+    # awareness = 240 / 300 with a "more" part (S2): 80余%, as the API writes it.
+    RateTarget.objects.create(campaign=ledger.campaign, kind="awareness", target_percent=90)
+    client.force_login(ledger.office)
+    api = client.get(
+        f"/api/v1/campaigns/{ledger.campaign.pk}/rollup",
+        {"indicators": "awareness_rate"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    display = api.json()["rows"][0]["display"]
+    assert display == "80余%"
+    page = client.get(f"/campaigns/{ledger.campaign.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert f'<td class="num">{display}</td>' in page.content.decode()

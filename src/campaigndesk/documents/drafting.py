@@ -169,7 +169,7 @@ def summary_draft(
         campaign=campaign,
         filters=RollupFilter(region=region, as_of=as_of),
     )
-    rows = [row for row in totals.rows if not row.group and row.value]
+    rows = [row for row in totals.rows if not row.group and row.value is not None]
     by_category: dict[str, list[RollupRow]] = {}
     for row in rows:
         by_category.setdefault(row.indicator.category, []).append(row)
@@ -219,7 +219,8 @@ def summary_draft(
 def _appendix_rows(totals: Rollup) -> list[RollupRow]:
     order = {category: i for i, (category, _heading) in enumerate(SECTIONS)}
     order[IndicatorCategory.COVERAGE] = -1
-    rows = [row for row in totals.rows if not row.group and row.value]
+    # (as the dashboard lists them: a snapshot or a rate of 0 is a figure too)
+    rows = [row for row in totals.rows if not row.group and row.value is not None]
     return sorted(rows, key=lambda r: order.get(r.indicator.category, 99))
 
 
