@@ -219,10 +219,38 @@ def test_a_locked_period_shows_the_reason(world, collection):
     )
     client = browser(collection.reporter_a)
     fill_url = f"/collection/rounds/{collection.round.pk}/units/{collection.unit_a.pk}/"
+    # Before anything is typed, the form says so and cannot be sent.
+    page = client.get(fill_url).content.decode()
+    assert "2024-11-01 – 2024-11-30 is locked" in page
+    assert '<button type="submit" disabled>' in page
     response = client.post(fill_url, {"value_lectures": "3"})
     assert response.status_code == 200
     assert "is locked" in response.content.decode()
     assert not Submission.objects.exists()
+    # The office's round page says so too, and its reminder asks for nothing.
+    office = browser(world.office)
+    body = office.get(f"/collection/rounds/{collection.round.pk}/").content.decode()
+    assert "no form of this round can be filed" in body
+    assert "please do so" not in body and "Not yet received" not in body
+    assert "is locked: no form can be filed" in body
+    status = office.get(f"/api/v1/rounds/{collection.round.pk}").json()
+    assert status["is_locked"] is True and "is locked" in status["reminder"]
+
+
+def test_files_chosen_on_a_form_sent_back_are_asked_for_again(world, collection):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from campaigndesk.ledger.models import Evidence
+
+    client = browser(collection.reporter_a)
+    fill_url = f"/collection/rounds/{collection.round.pk}/units/{collection.unit_a.pk}/"
+    photo = SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png")
+    response = client.post(
+        fill_url, {"value_lectures": "12", "value_event_participants": "86O", "evidence": photo}
+    )
+    assert response.status_code == 200
+    assert "The files were not saved: choose them again." in response.content.decode()
+    assert not Evidence.objects.exists()
 
 
 def test_posting_for_another_unit_is_refused_and_audited(world, collection):

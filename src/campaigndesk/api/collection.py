@@ -170,6 +170,7 @@ class RoundStatusOut(Schema):
     period_end: datetime.date
     due_at: datetime.datetime
     is_overdue: bool
+    is_locked: bool = Field(description="a period lock holds the round: nothing can be filed")
     period_text: str
     deadline_text: str
     on_time: list[UnitStatusOut]
@@ -359,6 +360,7 @@ def round_status(request: HttpRequest, round_id: int):
         "period_end": round_.period_end,
         "due_at": round_.due_at,
         "is_overdue": status.is_overdue,
+        "is_locked": status.lock is not None,
         "period_text": selectors.period_text(round_),
         "deadline_text": selectors.deadline_text(round_.due_at),
         "on_time": entries(status.on_time),

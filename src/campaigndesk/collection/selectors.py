@@ -253,10 +253,26 @@ class RoundStatus:
     late: list[UnitStatus] = field(default_factory=list)
     missing: list[UnitStatus] = field(default_factory=list)
     is_overdue: bool = False
+    lock: PeriodLock | None = None  # a lock holding the period: nothing can be filed
 
     @property
     def reported(self) -> list[UnitStatus]:
         return self.on_time + self.late
+
+
+def round_lock(round: CollectionRound) -> PeriodLock | None:
+    """The lock that holds the round's period (its figures are dated on its last day, as
+    ``rounds_owed`` judges it), or None: while it holds, no form of the round is filed."""
+    return (
+        PeriodLock.objects.filter(
+            campaign=round.task.campaign_id,
+            reopened_at__isnull=True,
+            start__lte=round.period_end,
+            end__gte=round.period_end,
+        )
+        .order_by("start")
+        .first()
+    )
 
 
 def round_status(*, round: CollectionRound, now: datetime.datetime | None = None) -> RoundStatus:
@@ -287,7 +303,7 @@ def round_status(*, round: CollectionRound, now: datetime.datetime | None = None
         (s.unit for uid, s in submissions.items() if uid not in named),
         key=lambda u: (u.region_path, u.name),
     )
-    status = RoundStatus(round=round, is_overdue=now > round.due_at)
+    status = RoundStatus(round=round, is_overdue=now > round.due_at, lock=round_lock(round))
     for unit in units:
         submission = submissions.get(unit.pk)
         entry = UnitStatus(unit=unit, submission=submission)
@@ -352,6 +368,15 @@ def reminder_text(
     }
     if not status.missing:
         return _("All units have filled in “%(title)s” (%(period)s).") % words
+    if status.lock is not None:
+        # (a reminder would ask for a form that cannot be filed)
+        return (
+            _(
+                "“%(title)s” (%(period)s) is locked: no form can be filed until the office "
+                "reopens the period."
+            )
+            % words
+        )
     count = len(status.missing)
     if status.is_overdue:
         return (

@@ -256,7 +256,11 @@ def fill(request: HttpRequest, id: int, unit_id: int) -> HttpResponse:
             if selectors.can_view_status(request.user, task):
                 return redirect("collection:round", id=round_.pk)
             return redirect("collection:my_forms")
+    if request.method == "POST" and request.FILES and "evidence" not in form.errors:
+        # A browser does not send the files again: say so rather than lose them silently.
+        form.add_error("evidence", _("The files were not saved: choose them again."))
     context = {
+        "lock": selectors.round_lock(round_),
         "round": round_,
         "task": task,
         "unit": unit,
