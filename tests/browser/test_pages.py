@@ -11,6 +11,7 @@ from campaigndesk.ledger.models import EventRecord
 from ..web.seed import matrix_export_template, seed
 from .helpers import (
     BROWSER,
+    PHONE,
     axe_violations,
     launch,
     log_in,
@@ -316,3 +317,20 @@ def test_the_ledger_list_opens_records_keeps_its_sort_and_goes_back(page, live_s
     assert page.url.endswith(href)
     assert page.locator("main h1").inner_text().strip()
     assert page.locator("#results").count() == 0
+
+
+def test_no_page_is_wider_than_a_phone(browser, live_server, world):
+    data = seed(world)
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        log_in(page, live_server, "office")
+        wider = {}
+        for name, path in _pages(data, world).items():
+            page.goto(f"{live_server.url}{path}")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > PHONE["width"]:
+                wider[name] = width
+        assert wider == {}
+    finally:
+        context.close()

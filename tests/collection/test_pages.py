@@ -91,6 +91,26 @@ def test_office_sends_a_task_through_the_form(world):
     assert "2024-11-16 – 2024-11-22" in page
 
 
+def test_a_weekly_task_without_its_weekday_is_sent_back(world):
+    client = browser(world.office)
+    url = f"/collection/campaigns/{world.campaign.pk}/tasks/new/"
+    response = client.post(
+        url,
+        {
+            "title": "每周宣讲调度",
+            "indicators": [Indicator.objects.get(code="lectures").pk],
+            "units": [world.township_unit.pk],
+            "recurrence": "weekly",
+            "first_period_start": "2024-11-16",
+            "due_weekday": "",
+            "due_time": "17:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "Choose the weekday of the deadline." in response.content.decode()
+    assert not CollectionTask.objects.exists()
+
+
 def test_a_service_error_shows_on_the_form(world):
     client = browser(world.office)
     response = client.post(

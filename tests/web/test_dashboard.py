@@ -236,3 +236,17 @@ def test_dashboard_query_count_does_not_grow_with_records(client, world, setting
             date=data.today,
         )
     assert count() == before
+
+
+@pytest.mark.parametrize(
+    "role", ["office", "reporter", "editor", "reviewer", "approver", "observer"]
+)
+def test_every_link_on_the_dashboard_opens_for_its_reader(client, world, role):
+    data = seed(world)
+    client.force_login(getattr(world, role))
+    body = client.get(f"/dashboard/?campaign={data.campaign.pk}").content.decode()
+    main = body[body.index("<main") :]
+    links = sorted(set(re.findall(r'href="(/[^"#]*)"', main)))
+    assert links
+    refused = {link: client.get(link).status_code for link in links}
+    assert {link: code for link, code in refused.items() if code >= 400} == {}

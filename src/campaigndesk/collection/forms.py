@@ -81,6 +81,7 @@ class TaskForm(TaskEditForm):
         label=_("Weekly: due on"),
         choices=Weekday.choices,
         coerce=int,
+        empty_value=None,
         required=False,
         initial=Weekday.FRIDAY,
         help_text=_("The first such weekday on or after the last day of each period."),

@@ -188,7 +188,7 @@ def _clean_rule(
         raise FieldError("due_time", _("A time of day is required for the deadline."))
     due_time = _local_time(due_time, first_period_start)
     if recurrence == Recurrence.WEEKLY:
-        if due_weekday is None or not 0 <= int(due_weekday) <= 6:
+        if not isinstance(due_weekday, int) or not 0 <= due_weekday <= 6:
             raise FieldError("due_weekday", _("Choose the weekday of the deadline."))
         return DeadlineRule(
             recurrence, first_period_start, due_weekday=int(due_weekday), due_time=due_time

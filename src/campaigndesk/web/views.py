@@ -127,6 +127,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     region = board.region_within(campaign, request.GET.get("region", "").strip())
     data = board.build(actor=request.user, campaign=campaign, region=region)
     context = {
+        "can_write": can_file_in(request.user, campaign),
         "campaigns": campaigns,
         "board": data,
         "regions": [
