@@ -8,9 +8,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import ProtectedError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from campaigndesk.accounts.audit import audit_log, records_denials, snapshot
@@ -460,11 +461,14 @@ def _values_snapshot(submission: Submission) -> dict[str, list[str]]:
 
 
 def _source(task: CollectionTask, round_: CollectionRound) -> str:
-    text = _("collection task %(title)s round %(start)s – %(end)s") % {
-        "title": task.title,
-        "start": round_.period_start.isoformat(),
-        "end": round_.period_end.isoformat(),
-    }
+    """The figure's source as stored (and shown to everyone after): in the site's
+    language, not in the language of whoever happened to submit the form."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _("collection task %(title)s round %(start)s – %(end)s") % {
+            "title": task.title,
+            "start": round_.period_start.isoformat(),
+            "end": round_.period_end.isoformat(),
+        }
     return text[:300]
 
 
