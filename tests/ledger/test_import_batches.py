@@ -94,11 +94,14 @@ def test_upsert_applies_the_same_checks(io_world):
     campaign = io_world.campaign
     rows = [EVENT_HEADER, ["楚雄市融媒体中心", "", "2024-02-07", "宣讲", "", "1", "1", "", "E-9"]]
     run_import(SYSTEM, campaign, "event", csv_bytes(rows), "a.csv")
-    # A reporter may not take over another unit's record through its id.
+    # A reporter may not take over another unit's record through its id, nor learn
+    # whose it is.
     rows = [EVENT_HEADER, ["鹿城镇人民政府", "", "2024-02-07", "宣讲", "", "1", "1", "", "E-9"]]
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(ImportRejected) as caught:
         run_import(io_world.world.reporter, campaign, "event", csv_bytes(rows), "b.csv")
-    assert [(e.row, e.field) for e in caught.value.errors] == [(2, "单位 (A)")]
+    [error] = caught.value.errors
+    assert (error.row, error.field) == (2, "外部编号 (I)")
+    assert "融媒体中心" not in error.message
     assert EventRecord.objects.get().unit == io_world.world.county_unit
 
 

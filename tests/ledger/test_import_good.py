@@ -195,6 +195,17 @@ def test_a_hidden_sheet_before_the_filled_one_is_not_read(io_world):
     assert MaterialRecord.objects.get().quantity == 999
 
 
+def test_a_title_above_the_header_and_a_row_number_column_are_passed_over(io_world):
+    rows = [
+        ["楚雄市宣传品台账"],
+        [],
+        ["序号", *HEADERS["material"]],
+        *[[str(n), *row] for n, row in enumerate(GOOD["material"], start=1)],
+    ]
+    result = run_import(SYSTEM, io_world.campaign, "material", xlsx_bytes(rows), "m.xlsx")
+    assert result.created == len(GOOD["material"])
+
+
 def test_outlet_name_shared_by_two_channels_needs_the_channel(io_world):
     header = [*HEADERS["output"], "渠道"]
     rows = [

@@ -314,6 +314,19 @@ def test_import_reports_every_bad_row_and_writes_nothing(client, world):
     assert EventRecord.objects.count() == before
 
 
+def test_the_import_page_counts_the_problems_not_the_lines_about_them(client, world):
+    data = seed(world, with_collection=False)
+    client.force_login(world.office)
+    url = f"/campaigns/{data.campaign.pk}/import/"
+    text = HEADER + "鹿城镇人民政府,,someday,宣讲,,1,1,\n" * 1500
+    body = client.post(url, {"record_kind": "event", "file": upload(text)}).content.decode()
+    assert "1500 problems were found." in body
+    # One unknown column is one problem (the line listing the columns is not another).
+    text = HEADER.replace("地点", "地点,颜色") + "鹿城镇人民政府,,2024-02-05,宣讲,,1,1,,红\n"
+    body = client.post(url, {"record_kind": "event", "file": upload(text)}).content.decode()
+    assert "1 problem was found." in body
+
+
 def test_import_good_file(client, world):
     data = seed(world, with_collection=False)
     client.force_login(world.reporter)

@@ -57,10 +57,13 @@ class RowError:
 
 
 class ImportRejected(DomainError):
-    """An import had bad rows; every bad row is listed and nothing was written."""
+    """An import had bad rows; every bad row is listed (at most so many, then a line
+    saying how many more) and nothing was written. ``total`` counts the problems: the
+    lines that only explain (how many more, which columns there are) are not problems."""
 
-    def __init__(self, errors: list[RowError]):
+    def __init__(self, errors: list[RowError], *, total: int | None = None):
         self.errors = errors
+        self.total = len(errors) if total is None else total
         summary = "; ".join(str(e) for e in errors[:20])
         more = len(errors) - 20
         if more > 0:

@@ -254,7 +254,7 @@ def record_import(request: HttpRequest, id: int) -> HttpResponse:
         raise PermissionDenied(_("You may not import records into this campaign."))
     memory.remember_campaign(request, campaign.pk)
     form = ImportForm(request.POST or None, request.FILES or None)
-    errors = []
+    errors, problems = [], 0
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         kind = form.cleaned_data["record_kind"]
@@ -267,7 +267,7 @@ def record_import(request: HttpRequest, id: int) -> HttpResponse:
                 filename=upload.name,
             )
         except ImportRejected as error:
-            errors = error.errors
+            errors, problems = error.errors, error.total
         except Forbidden as error:
             raise PermissionDenied(str(error)) from None
         except DomainError as error:
@@ -285,7 +285,13 @@ def record_import(request: HttpRequest, id: int) -> HttpResponse:
                 for warning in result.warnings:
                     messages.warning(request, warning)
             return redirect(reverse("web:ledger", args=[campaign.pk, kind]))
-    context = {"campaign": campaign, "form": form, "errors": errors, "kinds": KINDS}
+    context = {
+        "campaign": campaign,
+        "form": form,
+        "errors": errors,
+        "problems": problems,
+        "kinds": KINDS,
+    }
     status = 422 if errors else 200
     return render(request, "web/import.html", context, status=status)
 

@@ -89,6 +89,10 @@ from .readers import ImportFile, Source
 
 CHUNK_ROWS = 1000
 MAX_LISTED_ERRORS = 1000
+# Title rows skipped above a header ("某某镇宣传品台账"), at most.
+MAX_TITLE_ROWS = 3
+# Columns an office's sheet often has that hold nothing to import: the row's number.
+IGNORED_HEADERS = frozenset(_header_key(name) for name in ("序号", "No.", "#"))
 # Whether a long .xlsx sheet is parsed by another process also when the records go in
 # by a COPY thread (PostgreSQL). There the server's work is what an import waits for;
 # with the server on the same two cores, a reading process only added a contender
@@ -375,27 +379,36 @@ class _Importer:
                         % {"n": unlisted, "max": MAX_LISTED_ERRORS},
                     )
                 )
-            rejected = ImportRejected(listed)
-            rejected.total = self.error_count  # type: ignore[attr-defined]
-            raise rejected
+            raise ImportRejected(listed, total=self.error_count)
 
     def _header(self, rows: Iterator[tuple[int, tuple]]) -> int:
-        """Read the header (the first row that is not blank) into ``self.layout``;
-        raise ImportRejected naming unknown, repeated and missing columns."""
+        """Read the header (the first row that is not blank, below a title or two: rows
+        of one cell that names no column) into ``self.layout``; raise ImportRejected
+        naming unknown, repeated and missing columns."""
+        by_key = {key: column for column in self.columns for key in column.header_keys}
         number, values = 0, ()
+        titles = 0
         for number, values in rows:  # noqa: B007 - the header's number is used below
-            if not _is_blank(values):
-                break
+            if _is_blank(values):
+                continue
+            filled = [text for value in values if (text := cell_text(value))]
+            if (
+                titles < MAX_TITLE_ROWS
+                and len(filled) == 1
+                and _header_key(filled[0]) not in by_key
+            ):
+                titles += 1  # "某某镇宣传品台账" above the header
+                continue
+            break
         else:
             raise DomainError(_("%(name)s is empty.") % {"name": self.file.filename})
-        by_key = {key: column for column in self.columns for key in column.header_keys}
         problems: list[RowError] = []
         from openpyxl.utils import get_column_letter
 
         for position, value in enumerate(values):
             text = cell_text(value)
-            if not text:
-                continue
+            if not text or _header_key(text) in IGNORED_HEADERS:
+                continue  # (a row number column: the rows are numbered by the sheet too)
             letter = get_column_letter(position + 1)
             column = by_key.get(_header_key(text))
             if column is None:
@@ -426,6 +439,7 @@ class _Importer:
                     )
                 )
         if problems:
+            found = len(problems)
             problems.append(
                 RowError(
                     number,
@@ -434,7 +448,7 @@ class _Importer:
                     % {"columns": ", ".join(c.header for c in self.columns)},
                 )
             )
-            raise ImportRejected(problems)
+            raise ImportRejected(problems, total=found)
         self.layout = [(c, self.positions[c.key]) for c in self.columns if c.key in self.positions]
         self.readers = [(c.key, position, c.reader()) for c, position in self.layout]
         return number

@@ -46,7 +46,7 @@ class Command(BaseCommand):
             bar.finish()
             for error in rejected.errors:
                 self.stderr.write(str(error))
-            total = getattr(rejected, "total", len(rejected.errors))
+            total = rejected.total
             raise CommandError(
                 _("Nothing was imported: %(n)s problem(s) in %(path)s.")
                 % {"n": total, "path": file}
