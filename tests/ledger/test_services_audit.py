@@ -9,8 +9,10 @@ from campaigndesk.ledger.io.imports import ImportRejected, import_batch_undo
 from campaigndesk.ledger.models import EventRecord
 from campaigndesk.ledger.services import evidence_verify, record_delete, record_update
 
-from .io_files import csv_bytes, run_import
+from .io_files import csv_bytes, io_world, run_import
 from .test_services import photo_of
+
+__all__ = ["io_world"]
 
 
 @pytest.fixture
@@ -84,3 +86,128 @@ def test_an_import_does_not_tell_a_reporter_about_records_out_of_sight(ledger):
     else:
         raise AssertionError("an external id another unit holds was accepted")
     assert "DG-1" in str(error) and "东瓜镇" not in str(error)
+
+
+# --- flagged copies when what they copied stops counting ------------------------------
+
+
+def status_of(record) -> str:
+    from campaigndesk.ledger.models import MediaOutput
+
+    return MediaOutput.objects.get(pk=record.pk).status
+
+
+def test_copies_count_again_when_their_original_is_deleted_or_changed(ledger):
+    from campaigndesk.ledger.models import RecordStatus
+    from campaigndesk.ledger.rollup import rollup
+
+    def outputs() -> int:
+        result = rollup(actor=ledger.office, campaign=ledger.campaign, indicators=["media_outputs"])
+        return result.value("media_outputs")
+
+    counted = outputs()
+    o1, o2, o6, o8 = (ledger.records[k] for k in ("O1", "O2", "O6", "O8"))
+    record_delete(actor=ledger.office, record_kind="output", record=o1)
+    assert status_of(o6) == RecordStatus.ACTIVE  # O1 gone: its copy counts instead
+    entry = AuditEntry.objects.filter(action="ledger.output.duplicate_cleared").get()
+    assert (entry.object_id, entry.extra["reason"]) == (str(o6.pk), "repeats no output that counts")
+
+    record_update(actor=ledger.office, record_kind="output", record=o2, title="改了标题")
+    assert status_of(o8) == RecordStatus.ACTIVE  # O2 is no longer what O8 repeats
+    # O1 out and O6 in; O8 in: one more than before.
+    assert outputs() == counted + 1
+
+
+def test_of_two_copies_the_first_counts_and_the_second_stays_flagged(ledger):
+    from campaigndesk.ledger.models import RecordStatus
+    from campaigndesk.ledger.services import record_create
+
+    o1, o6 = ledger.records["O1"], ledger.records["O6"]
+    second = record_create(
+        actor=ledger.office,
+        campaign=ledger.campaign,
+        record_kind="output",
+        unit=o6.unit,
+        outlet=o6.outlet,
+        kind="article",
+        title="又一次转载",
+        date=o6.date,
+        url=o1.url,
+    ).record
+    assert second.status == RecordStatus.DUPLICATE
+    record_delete(actor=ledger.office, record_kind="output", record=o1)
+    assert (status_of(o6), status_of(second)) == (RecordStatus.ACTIVE, RecordStatus.DUPLICATE)
+
+
+def test_a_copy_in_a_locked_period_stays_flagged(ledger):
+    from campaigndesk.ledger.models import RecordStatus
+    from campaigndesk.ledger.services import period_lock
+
+    from .conftest import d
+
+    o1, o6 = ledger.records["O1"], ledger.records["O6"]  # 02-05 and 02-06
+    period_lock(actor=ledger.office, campaign=ledger.campaign, start=d(2, 6), end=d(2, 6))
+    record_delete(actor=ledger.office, record_kind="output", record=o1)
+    assert status_of(o6) == RecordStatus.DUPLICATE
+
+
+def test_an_undo_moving_an_output_back_onto_a_twin_flags_it(io_world):
+    from campaigndesk.accounts.scoping import SYSTEM
+    from campaigndesk.ledger.models import MediaOutput, RecordStatus
+    from campaigndesk.ledger.services import record_create
+
+    from .conftest import d
+    from .io_files import HEADERS
+
+    world = io_world.world
+    fields = {
+        "actor": SYSTEM,
+        "campaign": io_world.campaign,
+        "record_kind": "output",
+        "unit": world.county_unit,
+        "outlet": io_world.daily,
+        "kind": "news",
+        "date": d(5, 6),
+    }
+    a = record_create(**fields, title="五月新闻", external_id="A-1").record
+    header = [*HEADERS["output"], "外部编号"]
+    row = ["楚雄市融媒体中心", "", "2024-05-06", "楚雄日报", "新闻", "五月新闻（改）"]
+    row += ["", "", "", "", "A-1"]
+    batch = run_import(SYSTEM, io_world.campaign, "output", csv_bytes([header, row]), "a.csv").batch
+    b = record_create(**fields, title="五月新闻").record  # no twin now: it counts
+    assert b.status == RecordStatus.ACTIVE
+
+    import_batch_undo(actor=SYSTEM, batch=batch)
+
+    a = MediaOutput.objects.get(pk=a.pk)
+    assert (a.title, a.status) == ("五月新闻", RecordStatus.DUPLICATE)
+    assert status_of(b) == RecordStatus.ACTIVE
+
+
+def test_an_undo_deleting_an_original_lets_its_copy_count(io_world):
+    from campaigndesk.accounts.scoping import SYSTEM
+    from campaigndesk.ledger.models import RecordStatus
+    from campaigndesk.ledger.services import record_create
+
+    from .conftest import d
+    from .io_files import HEADERS
+
+    row = ["楚雄市融媒体中心", "", "2024-05-06", "楚雄日报", "新闻", "五月新闻"]
+    row += ["", "", "", "https://e.org/may"]
+    batch = run_import(
+        SYSTEM, io_world.campaign, "output", csv_bytes([HEADERS["output"], row]), "a.csv"
+    ).batch
+    copy = record_create(
+        actor=SYSTEM,
+        campaign=io_world.campaign,
+        record_kind="output",
+        unit=io_world.world.county_unit,
+        outlet=io_world.wechat,
+        kind="article",
+        title="转载五月新闻",
+        date=d(5, 7),
+        url="https://e.org/may",
+    ).record
+    assert copy.status == RecordStatus.DUPLICATE
+    import_batch_undo(actor=SYSTEM, batch=batch)
+    assert status_of(copy) == RecordStatus.ACTIVE

@@ -1072,6 +1072,10 @@ def record_update(*, actor, record_kind: str, record: Record, **changes) -> Reco
             record_kind, [updated], indicators=writer.indicators, ancestors=writer.ancestors
         )
         _audit_record(actor, "updated", record_kind, updated, before=before)
+        left = identity is not None and output_identity(updated) != identity
+        if left and before["status"] == RecordStatus.ACTIVE:
+            # Its copies no longer copy it.
+            outputs_recheck(actor=actor, writer=writer, identities=[identity])
     return RecordOutcome(record=updated, warnings=warnings)
 
 
@@ -1130,6 +1134,9 @@ def record_delete(*, actor, record_kind: str, record: Record) -> None:
         writer.check_unit(fresh.unit)
         writer.check_unlocked(fresh.date)
         _delete(actor, record_kind, fresh)
+        if record_kind == RecordKind.OUTPUT and fresh.status == RecordStatus.ACTIVE:
+            # Its copies no longer copy anything that counts.
+            outputs_recheck(actor=actor, writer=writer, identities=[output_identity(fresh)])
 
 
 def output_url_keys_refresh(*, actor, campaign: Campaign | None = None) -> int:
@@ -1165,6 +1172,54 @@ def output_url_keys_refresh(*, actor, campaign: Campaign | None = None) -> int:
             extra={"changed": changed, "campaign": campaign.pk if campaign else None},
         )
     return changed
+
+
+def outputs_recheck(*, actor, writer: "RecordWriter", identities: Iterable[tuple]) -> int:
+    """Judge again the flagged outputs of the writer's campaign that repeated an output
+    which has stopped counting (deleted, or given another link, outlet, title or date;
+    ``identities`` as ``output_identity`` gave them before): each that repeats no output
+    that counts any more counts again, audited as ``duplicate_cleared``. They are judged
+    in the order they were filed, so of two copies of one output the first counts and
+    the second stays flagged. A copy in a locked period stays flagged (its figures are
+    the bulletin's) until the office reopens it and decides. Returns how many count
+    again. Call inside the transaction of the change."""
+    query = Q(pk__in=[])
+    for outlet_id, title, date, key in identities:
+        query |= Q(outlet_id=outlet_id, title=title, date=date)
+        if key:
+            query |= Q(url_key=key)
+    copies = (
+        MediaOutput.objects.filter(campaign=writer.campaign, status=RecordStatus.DUPLICATE)
+        .filter(query)
+        .select_related("outlet", "unit", "region")
+        .order_by("pk")
+    )
+    cleared = 0
+    for copy in copies:
+        try:
+            writer.check_unlocked(copy.date)
+        except FieldError:
+            continue
+        if writer.duplicate_of(copy):
+            continue
+        copy.status = RecordStatus.ACTIVE
+        # (its time of change stays: the copy itself was not changed, and an import that
+        # filed it can still be undone)
+        copy.save(update_fields=["status"])
+        replace_facts(
+            RecordKind.OUTPUT, [copy], indicators=writer.indicators, ancestors=writer.ancestors
+        )
+        _audit_record(
+            actor,
+            "duplicate_cleared",
+            RecordKind.OUTPUT,
+            copy,
+            before={"status": RecordStatus.DUPLICATE},
+            after={"status": RecordStatus.ACTIVE},
+            extra={"reason": "repeats no output that counts"},
+        )
+        cleared += 1
+    return cleared
 
 
 @records_denials("ledger.output.duplicate_resolve")

@@ -73,7 +73,7 @@ from ..models import (
     RecordKind,
     RecordStatus,
 )
-from ..services import RecordWriter, evidence_follow, output_identity
+from ..services import RecordWriter, evidence_follow, output_identity, outputs_recheck
 from .columns import (
     CHANNEL_LABELS,
     RECORD_REFERENCE,
@@ -202,6 +202,8 @@ def ledger_import(
             writer.background_copies(record_kind),
         ):
             importer.run(batch, progress)
+        if importer.left:
+            outputs_recheck(actor=actor, writer=writer, identities=importer.left)
         batch.row_count = importer.rows
         batch.created_count = importer.created
         batch.updated_count = importer.updated
@@ -315,6 +317,7 @@ class _Importer:
         self._seen_records: dict[int, int] = {}  # record id -> the row updating it
         self._hidden: set[int] = set()  # records with a row's external id, out of sight
         self._absent: list[str] | None = None
+        self.left: list[tuple] = []  # identities of outputs that counted, changed by rows
         self._units: dict[str, Unit | None] = {}
         self._units_near: dict[tuple[str, int], Unit | None] = {}
         self._unit_problems: dict[str, str] = {}
@@ -915,6 +918,12 @@ class _Importer:
             for row, record, again in zip(rows, records, judged, strict=True)
             if again and row.identity is not None
         }
+        # What outputs that counted leave behind: their copies are judged again at the end.
+        self.left += [
+            row.identity
+            for row, again in zip(rows, judged, strict=True)
+            if again and row.identity is not None and row.before["status"] == RecordStatus.ACTIVE
+        ]
         by_url: dict[str, set[int]] = defaultdict(set)
         by_item: dict[tuple, set[int]] = defaultdict(set)
         # Repeating counts against outputs that count: a flagged copy does not make the
@@ -991,7 +1000,17 @@ def import_batch_undo(*, actor, batch: ImportBatch) -> ImportBatch:
         created = model.objects.filter(batch=batch)
         _refuse_changed_since(batch, created)
         units = set(created.values_list("unit_id", flat=True).distinct())
-        restored = _restore_updates(batch, model, writer, units)
+        # (outputs: what the undo takes away that counted, and what it moves back)
+        left: list[tuple] = []
+        moved_back: list[int] = []
+        if model is MediaOutput:
+            left += [
+                (outlet_id, title, date, link_key(url))
+                for outlet_id, title, date, url in created.filter(
+                    status=RecordStatus.ACTIVE
+                ).values_list("outlet_id", "title", "date", "url")
+            ]
+        restored = _restore_updates(batch, model, writer, units, left, moved_back)
         for unit in Unit.objects.filter(pk__in=units):
             writer.check_unit(unit)
         locks = writer.locks()
@@ -1006,6 +1025,10 @@ def import_batch_undo(*, actor, batch: ImportBatch) -> ImportBatch:
         delete_facts(batch.kind, ids)  # (no evidence: _refuse_changed_since)
         deleted = created.count()
         created.delete()
+        if moved_back:
+            _judge_moved_back(actor, writer, moved_back)
+        if left:
+            outputs_recheck(actor=actor, writer=writer, identities=left)
         batch.undone_at = timezone.now()
         batch.undone_by = actor if getattr(actor, "pk", None) else None
         batch.save(update_fields=["undone_at", "undone_by"])
@@ -1056,8 +1079,43 @@ def _refuse_changed_since(batch: ImportBatch, created) -> None:
         )
 
 
-def _restore_updates(batch: ImportBatch, model, writer: RecordWriter, units: set[int]) -> int:
-    """Put back the records the batch updated; add their units to ``units`` (to check)."""
+def _judge_moved_back(actor, writer: RecordWriter, ids: list[int]) -> None:
+    """Judge the outputs an undo gave back their old link, outlet, title or date as
+    ``record_update`` judges a changed output: flagged when they repeat one that counts,
+    else counting."""
+    for output in MediaOutput.objects.filter(pk__in=ids).select_related(*_related("output")):
+        status = RecordStatus.DUPLICATE if writer.duplicate_of(output) else RecordStatus.ACTIVE
+        if status == output.status:
+            continue
+        before = output.status
+        output.status = status
+        output.save(update_fields=["status"])
+        replace_facts(
+            RecordKind.OUTPUT, [output], indicators=writer.indicators, ancestors=writer.ancestors
+        )
+        audit_log(
+            actor=actor,
+            action="ledger.output.duplicate_"
+            + ("flagged" if status == RecordStatus.DUPLICATE else "cleared"),
+            obj=output,
+            before={"status": before},
+            after={"status": status},
+            region_path=output.region_path,
+            extra={"reason": "import undone"},
+        )
+
+
+def _restore_updates(
+    batch: ImportBatch,
+    model,
+    writer: RecordWriter,
+    units: set[int],
+    left: list[tuple],
+    moved_back: list[int],
+) -> int:
+    """Put back the records the batch updated; add their units to ``units`` (to check).
+    Of outputs whose link, outlet, title or date goes back: add to ``left`` the identity
+    they had (when they counted) and to ``moved_back`` their ids."""
     restored = 0
     updates = batch.updates.order_by("pk")
     fields = [f for f in model._meta.concrete_fields if f.name not in _NOT_RESTORED]
@@ -1101,11 +1159,17 @@ def _restore_updates(batch: ImportBatch, model, writer: RecordWriter, units: set
                 )
             writer.check_unlocked(record.date)
             units.add(record.unit_id)
+            was = output_identity(record) if model is MediaOutput else None
+            counted = was is not None and record.status == RecordStatus.ACTIVE
             for f in fields:
                 if f.attname in update.before:
                     setattr(record, f.attname, f.to_python(update.before[f.attname]))
             if model is MediaOutput:  # (a snapshot from before the key existed has none)
                 record.url_key = link_key(record.url)
+                if output_identity(record) != was:
+                    moved_back.append(record.pk)
+                    if counted:
+                        left.append(was)
             writer.check_unlocked(record.date)
             units.add(record.unit_id)
             changed.append(record)
