@@ -152,3 +152,25 @@ def test_a_nul_character_anywhere_is_refused_by_its_field(login, world):
     response = client.get(url(world, "events"), {"region": "5323\x00"})
     assert response.status_code == 422 and fields_of(response) == ["region"]
     assert "NUL" in response.json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "english", "chinese"),
+    [
+        ({"sessions": "3"}, "A whole number is required.", "需要整数。"),
+        ({"date": 20240205}, "A date written YYYY-MM-DD is required.", "日期须写作 YYYY-MM-DD。"),
+        ({"colour": "red"}, "This field is not known here.", "此处没有这个字段。"),
+        ({"title": "长" * 301}, "At most 300 characters.", "最多 300 个字符。"),
+    ],
+)
+def test_what_does_not_validate_is_said_in_the_readers_language(
+    login, world, body, english, chinese
+):
+    record = data.event(world)
+    client = login("office")
+    path = f"{API}/events/{record.pk}"
+    response = client.patch(path, body, content_type=JSON)
+    assert response.status_code == 422, response.content
+    assert [e["message"] for e in response.json()["errors"]] == [english]
+    response = client.patch(path, body, content_type=JSON, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert [e["message"] for e in response.json()["errors"]] == [chinese]

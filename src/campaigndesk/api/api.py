@@ -36,6 +36,7 @@ from . import (
 from .auth import BearerToken, TokenRejected, signed_in, token_message, unauthorized
 from .parser import TextParser
 from .refs import InvalidInput
+from .validation import error_message
 
 
 class CampaignDeskAPI(NinjaAPI):
@@ -151,7 +152,7 @@ def _field_name(loc: tuple) -> str:
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [
-        {"row": None, "field": _field_name(tuple(e.get("loc", ()))), "message": e.get("msg", "")}
+        {"row": None, "field": _field_name(tuple(e.get("loc", ()))), "message": error_message(e)}
         for e in exc.errors
     ]
     summary = "; ".join(

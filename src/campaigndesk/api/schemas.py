@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Annotated
 
 import pydantic
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict, StrictBool, field_validator
 
@@ -60,7 +61,7 @@ def _date_text(value: object) -> object:
     # taken for seconds since 1970.
     if isinstance(value, (str, datetime.date)):
         return value
-    raise ValueError("a date is written YYYY-MM-DD")
+    raise ValueError(_("A date written YYYY-MM-DD is required."))
 
 
 # In a body: a count or an id is a JSON integer (not true, not "12"); an id fits the
