@@ -555,6 +555,12 @@ def test_lock_by_office_only(ledger):
     assert not PeriodLock.objects.exists()
     with pytest.raises(FieldError):
         period_lock(actor=ledger.office, campaign=ledger.campaign, start=d(2, 2), end=d(2, 1))
+    # A period wholly outside the campaign (a slip of the year) would lock nothing.
+    wrong_year = datetime.date(2023, 2, 1), datetime.date(2023, 2, 29 - 1)
+    with pytest.raises(FieldError, match="outside the campaign"):
+        period_lock(
+            actor=ledger.office, campaign=ledger.campaign, start=wrong_year[0], end=wrong_year[1]
+        )
     assert not PeriodLock.objects.exists()
 
 

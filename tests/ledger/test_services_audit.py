@@ -211,3 +211,8 @@ def test_an_undo_deleting_an_original_lets_its_copy_count(io_world):
     assert copy.status == RecordStatus.DUPLICATE
     import_batch_undo(actor=SYSTEM, batch=batch)
     assert status_of(copy) == RecordStatus.ACTIVE
+
+
+def test_control_characters_are_no_part_of_an_evidence_file_name(ledger, media):
+    photo = photo_of(ledger, ledger.records["E1"], "签到\x00表\n.jpg")
+    assert photo.original_name == "签到表.jpg"

@@ -1276,6 +1276,8 @@ def evidence_add(
     evidence_check(data=data, evidence_kind=evidence_kind)
     digest = hashlib.sha256(data).hexdigest()
     name = (filename or "evidence").replace("\\", "/").rsplit("/", 1)[-1]
+    # (control characters, NUL among them, are no part of a name; PostgreSQL refuses NUL)
+    name = "".join(c for c in name if c.isprintable()) or "evidence"
     with transaction.atomic():
         # The record as it is now, held: deleted or moved since the caller read it, the
         # evidence would hang on nothing or be scoped by an old place.
@@ -1433,10 +1435,18 @@ def period_lock(
 ) -> PeriodLock:
     """Lock the campaign's records dated from ``start`` to ``end`` (office only). Waits
     for the campaign's writes in progress to commit (up to PERIOD_LOCK_WAIT_SECONDS; then
-    DomainError: try again); writes after it see the lock."""
+    DomainError: try again); writes after it see the lock. Raises FieldError for a period
+    that ends before it starts, lies wholly outside the campaign, or overlaps a lock."""
     require_manage(actor, region_path=campaign.region_path, what=str(campaign))
     if end < start:
         raise FieldError("end", _("The period ends before it starts."))
+    if end < campaign.start_date or start > campaign.end_date:
+        # (a slip of the year: it would lock nothing, and look as if it had)
+        raise FieldError(
+            "start",
+            _("The period lies outside the campaign (%(start)s – %(end)s).")
+            % {"start": campaign.start_date.isoformat(), "end": campaign.end_date.isoformat()},
+        )
     try:
         with transaction.atomic():
             guard_periods(campaign.pk, exclusive=True, wait_seconds=PERIOD_LOCK_WAIT_SECONDS)
