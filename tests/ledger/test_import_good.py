@@ -206,6 +206,16 @@ def test_a_title_above_the_header_and_a_row_number_column_are_passed_over(io_wor
     assert result.created == len(GOOD["material"])
 
 
+def test_a_date_with_its_time_of_day_or_typed_as_a_number_is_that_day(io_world):
+    rows = [HEADERS["event"]]
+    for day in ("2024/2/22 10:30", "2024-02-23 00:00:00", 20240224):
+        rows.append(["鹿城镇人民政府", "", day, "宣讲", "", "1", "1", ""])
+    result = run_import(SYSTEM, io_world.campaign, "event", xlsx_bytes(rows), "e.xlsx")
+    assert result.created == 3
+    days = sorted(EventRecord.objects.values_list("date", flat=True))
+    assert days == [datetime.date(2024, 2, d) for d in (22, 23, 24)]
+
+
 def test_outlet_name_shared_by_two_channels_needs_the_channel(io_world):
     header = [*HEADERS["output"], "渠道"]
     rows = [

@@ -155,7 +155,12 @@ def allowed_labels(labels: dict) -> str:
 
 # --- cells ------------------------------------------------------------------------------
 
-_ISO_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
+# A day, with the time of day a spreadsheet writes after it (a date-and-time cell saved
+# as .csv: "2024/2/22 10:30", "2024-02-22 00:00:00"); the day is what is read.
+_ISO_DATE = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
@@ -330,6 +335,8 @@ def read_date(value: object) -> datetime.date | None:
         if len(_date_cache) < 10_000:
             _date_cache[value] = day
         return day
+    if type(value) is int and 10_000_000 <= value <= 99_999_999:
+        return _read_date_text(str(value))  # 20240222 typed as a number, as the text reads
     raise CellError(
         _("Not a date: %(value)s (write it as 2024-03-01 or format the cell as a date).")
         % {"value": cell_text(value)}
