@@ -184,7 +184,7 @@ def test_reporter_files_an_event_and_the_site_is_remembered(client, world):
             "kind": "lecture",
             "date": data.today.isoformat(),
             "sessions": "3",
-            "participants": "120",
+            "participants": "1,120",  # typed as people write it, as an import reads it
             "site": "鹿城镇文化站",
         },
     )
@@ -193,7 +193,7 @@ def test_reporter_files_an_event_and_the_site_is_remembered(client, world):
     assert (record.unit, record.sessions, record.participants, record.created_by) == (
         world.township_unit,
         3,
-        120,
+        1120,
         world.reporter,
     )
     body = client.get(url).content.decode()

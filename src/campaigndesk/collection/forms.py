@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from campaigndesk.ledger.io.columns import number_text
 from campaigndesk.ledger.models import Approx, Evidence, Indicator
 from campaigndesk.regions.models import Region, Unit
 from campaigndesk.regions.paths import subtree_q
@@ -108,12 +109,10 @@ class TaskForm(TaskEditForm):
 
 
 class NumberField(forms.DecimalField):
-    """A count as people type it: "1,800" and "1，800" are 1800."""
+    """A count as people type it: "1,800" and "1，800" are 1800, as in an import."""
 
     def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace(",", "").replace("，", "")
-        return super().to_python(value)
+        return super().to_python(number_text(value) if isinstance(value, str) else value)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

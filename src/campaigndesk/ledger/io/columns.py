@@ -216,8 +216,10 @@ def text_of_export(value: str) -> str:
     return value
 
 
-def _number_text(value: str) -> str:
-    # Spaces around a number go; one inside it ("200 300") is two numbers, not one.
+def number_text(value: str) -> str:
+    """A number as typed, made readable: full-width digits as ASCII, the spaces around it
+    dropped and the commas of thousands ("1,800") taken out; anything else is left for
+    the reader to refuse (a space inside, "200 300", is two numbers, not one)."""
     text = value.translate(_WIDTH).strip()
     if _THOUSANDS.match(text):
         text = text.replace(",", "")
@@ -243,7 +245,7 @@ def read_int(value: object, *, maximum: int = BIGINT_MAX) -> int | None:
             raise CellError(_("Not a whole number: %(value)s") % {"value": value})
         number = int(value)
     elif isinstance(value, str):
-        text = _number_text(value)
+        text = number_text(value)
         try:
             # (Python refuses to read more than 4,300 digits: a ValueError too)
             number = int(text)
@@ -298,7 +300,7 @@ def read_decimal(value: object, *, max_digits: int, places: int) -> Decimal | No
         elif isinstance(value, (int, Decimal)):
             number = Decimal(value)
         else:
-            number = Decimal(_number_text(str(value)))
+            number = Decimal(number_text(str(value)))
     except (InvalidOperation, ValueError):
         raise CellError(_("Not a number: %(value)s") % {"value": cell_text(value)}) from None
     if not number.is_finite():
