@@ -59,3 +59,9 @@ def test_a_measured_rate_keeps_its_approximation_on_the_campaign_page(ledger, cl
     assert display == "80余%"
     page = client.get(f"/campaigns/{ledger.campaign.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert f'<td class="num">{display}</td>' in page.content.decode()
+
+
+def test_a_record_names_its_figure_as_offices_write_it(ledger):
+    # (the "Saved: …" message and the audit trail name records so)
+    assert str(ledger.records["F1"]).endswith(" 10000余")
+    assert str(ledger.records["M3"]).endswith(" 31")

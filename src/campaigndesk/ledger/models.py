@@ -299,7 +299,9 @@ class MaterialRecord(Record):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.quantity}{self.measure_word}"
+        from .display import number_display  # (display reads this module)
+
+        return f"{self.get_kind_display()} {number_display(self.quantity)}{self.measure_word}"
 
 
 class EventRecord(Record):
@@ -370,7 +372,9 @@ class FigureRecord(Record):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator.name} {self.value}"
+        from .display import figure_display  # (display reads this module)
+
+        return f"{self.indicator.name} {figure_display(self.value, self.approx)}"
 
 
 RECORD_MODELS: dict[str, type[Record]] = {
