@@ -216,3 +216,39 @@ def test_an_undo_deleting_an_original_lets_its_copy_count(io_world):
 def test_control_characters_are_no_part_of_an_evidence_file_name(ledger, media):
     photo = photo_of(ledger, ledger.records["E1"], "签到\x00表\n.jpg")
     assert photo.original_name == "签到表.jpg"
+
+
+def test_an_import_changing_many_outputs_judges_their_copies_again(io_world):
+    from campaigndesk.accounts.scoping import SYSTEM
+    from campaigndesk.ledger.models import MediaOutput, RecordStatus
+
+    from .io_files import HEADERS
+
+    header = [*HEADERS["output"], "外部编号"]
+    first = ["楚雄市融媒体中心", "", "2024-05-06", "楚雄日报", "新闻"]
+
+    def rows(title: str) -> list[list]:
+        return [header] + [
+            [*first, f"{title}{n}", "", "", "", f"https://e.org/{title}/{n}", f"N-{n}"]
+            for n in range(1200)
+        ]
+
+    run_import(SYSTEM, io_world.campaign, "output", csv_bytes(rows("旧")), "a.csv")
+    # A copy of the last one (another outlet, the same link): flagged.
+    copy = [
+        *rows("旧")[-1][:3],
+        "楚雄发布",
+        "新闻",
+        "转载",
+        "",
+        "",
+        "",
+        "https://e.org/旧/1199",
+        "",
+    ]
+    run_import(SYSTEM, io_world.campaign, "output", csv_bytes([header, copy]), "b.csv")
+    flagged = MediaOutput.objects.get(outlet=io_world.wechat)
+    assert flagged.status == RecordStatus.DUPLICATE
+    # Every output given a new title and link: the copy repeats nothing that counts.
+    run_import(SYSTEM, io_world.campaign, "output", csv_bytes(rows("新")), "c.csv")
+    assert status_of(flagged) == RecordStatus.ACTIVE

@@ -1183,14 +1183,22 @@ def outputs_recheck(*, actor, writer: "RecordWriter", identities: Iterable[tuple
     the second stays flagged. A copy in a locked period stays flagged (its figures are
     the bulletin's) until the office reopens it and decides. Returns how many count
     again. Call inside the transaction of the change."""
-    query = Q(pk__in=[])
-    for outlet_id, title, date, key in identities:
-        query |= Q(outlet_id=outlet_id, title=title, date=date)
-        if key:
-            query |= Q(url_key=key)
+    flagged = MediaOutput.objects.filter(campaign=writer.campaign, status=RecordStatus.DUPLICATE)
+    candidates: set[int] = set()
+    identities = list(dict.fromkeys(identities))
+    # (a few hundred conditions a statement: an import may change 100,000 outputs, and
+    # SQLite refuses a condition tree deeper than 1,000)
+    for start in range(0, len(identities), 200):
+        query = Q(pk__in=[])
+        for outlet_id, title, date, key in identities[start : start + 200]:
+            query |= Q(outlet_id=outlet_id, title=title, date=date)
+            if key:
+                query |= Q(url_key=key)
+        candidates.update(flagged.filter(query).values_list("pk", flat=True))
+    if not candidates:
+        return 0
     copies = (
-        MediaOutput.objects.filter(campaign=writer.campaign, status=RecordStatus.DUPLICATE)
-        .filter(query)
+        MediaOutput.objects.filter(pk__in=sorted(candidates))
         .select_related("outlet", "unit", "region")
         .order_by("pk")
     )
