@@ -462,3 +462,6 @@ def test_a_unit_made_inactive_is_no_longer_asked(world, collection):
     row = selectors.round_list(task=collection.task).get(pk=collection.round.pk)
     assert (row.submitted_count, row.missing_count) == (1, 1)
     assert selectors.rounds_owed(unit=collection.unit_c, now=at(25, 9)).count() == 0
+    # The task list counts the units it asks now.
+    listed = selectors.task_list(actor=world.office, campaign=world.campaign).get()
+    assert listed.unit_count == collection.task.units.count() - 2

@@ -59,7 +59,7 @@ class TaskOut(Schema):
     @staticmethod
     def resolve_unit_count(obj) -> int:
         count = getattr(obj, "unit_count", None)
-        return count if count is not None else obj.units.count()
+        return count if count is not None else obj.units.filter(is_active=True).count()
 
     @staticmethod
     def resolve_indicator_count(obj) -> int:

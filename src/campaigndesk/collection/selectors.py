@@ -69,13 +69,13 @@ def _visible_tasks(actor) -> QuerySet[CollectionTask]:
 
 def task_list(*, actor, campaign: Campaign) -> QuerySet[CollectionTask]:
     """The campaign's tasks the actor may see, newest first, with unit and indicator
-    counts (``unit_count``, ``indicator_count``)."""
+    counts (``unit_count``: the active units it asks; ``indicator_count``)."""
     visible = _visible_tasks(actor).filter(campaign=campaign).values("pk")
     return (
         CollectionTask.objects.filter(pk__in=visible)
         .select_related("campaign", "region")
         .annotate(
-            unit_count=Count("units", distinct=True),
+            unit_count=Count("units", filter=Q(units__is_active=True), distinct=True),
             indicator_count=Count("indicators", distinct=True),
         )
         .order_by("-created_at", "-id")
