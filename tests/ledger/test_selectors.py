@@ -129,6 +129,29 @@ def test_coverage_per_level(ledger):
         coverage(actor=ledger.office, campaign=ledger.campaign, level=RegionLevel.PREFECTURE)
 
 
+def test_coverage_lists_what_the_covered_counts_count(ledger):
+    """The township office (T1) sees E4, its own unit's lecture in 村B under T2: coverage
+    lists T2 and 村B as the covered counts count them."""
+    from campaigndesk.ledger.rollup import rollup
+
+    actor = ledger.township_office
+    counted = rollup(
+        actor=actor,
+        campaign=ledger.campaign,
+        indicators=["townships_covered", "villages_covered"],
+    )
+    for level, code in [
+        (RegionLevel.TOWNSHIP, "townships_covered"),
+        (RegionLevel.VILLAGE, "villages_covered"),
+    ]:
+        result = coverage(actor=actor, campaign=ledger.campaign, level=level)
+        assert len(result.active) == counted.value(code), (level, codes(result.active))
+    within = coverage(
+        actor=actor, campaign=ledger.campaign, level=RegionLevel.TOWNSHIP, within=ledger.township2
+    )
+    assert codes(within.active) == [T2]
+
+
 # --- facts ------------------------------------------------------------------------------
 
 

@@ -137,8 +137,9 @@ def coverage(
     """For a campaign and a level (county, township, village): which regions under the
     campaign's region (or ``within`` it) that the actor can see have any activity it can
     see, and which have none. An office sees the regions of its subtree (and the one
-    holding it); a reporter those around its unit's region and those its unit was active
-    in: a region outside its view is not listed at all, rather than as "no activity"."""
+    holding it), a reporter those around its unit's region, and both those with activity
+    they see (the regions the covered counts count): a region outside its view is not
+    listed at all, rather than as "no activity"."""
     column = LEVEL_FIELD.get(level)
     if column is None:
         raise DomainError(_("Coverage is counted for counties, townships or villages."))
@@ -171,13 +172,17 @@ def coverage(
 
 
 def _in_view(region: Region, scope, actor, active_codes: set[str]) -> bool:
-    """Whether coverage lists ``region`` for an actor of ``scope`` (not everything)."""
+    """Whether coverage lists ``region`` for an actor of ``scope`` (not everything): a
+    region with activity the actor sees (an office's own units may work beyond its area,
+    and the covered counts count it there too), or one of its view."""
 
     def around(path: str) -> bool:
         return is_within(region.path, path) or is_within(path, region.path)
 
+    if region.code in active_codes:
+        return True
     if scope.subtree_path is not None and around(scope.subtree_path):
         return True
     if scope.unit_id is not None:
-        return region.code in active_codes or around(actor.unit.region_path)
+        return around(actor.unit.region_path)
     return False
