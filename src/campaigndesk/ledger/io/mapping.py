@@ -47,7 +47,7 @@ from campaigndesk.regions.paths import is_within
 from campaigndesk.regions.services import normalize_official_code
 
 from ..models import RECORD_MODELS, Aggregation, Approx, ExportTemplate, Indicator
-from ..rollup import DIMENSIONS, RollupFilter, rollup
+from ..rollup import DIMENSIONS, FIRST_DAY, LAST_DAY, RollupFilter, rollup
 from .columns import CHANNEL_LABELS, kind_labels, lookup_label
 from .exports import ExportFile, figure_text
 from .readers import ZIP_MAGIC
@@ -63,9 +63,14 @@ GROUP_LEVELS = {
     "township": RegionLevel.TOWNSHIP,
     "village": RegionLevel.VILLAGE,
 }
+# A cell, on a sheet named as Excel writes it ('表 1'!C5, its quote marks doubled) or as
+# it is (表1!C5; a name holding "!" too: the cell follows the last one).
 _CELL = re.compile(
-    r"^(?:(?:'(?P<quoted>[^']+)'|(?P<sheet>[^!]+))!)?\$?(?P<col>[A-Za-z]{1,3})\$?(?P<row>\d{1,7})$"
+    r"^(?:(?:'(?P<quoted>(?:[^']|'')+)'|(?P<sheet>.+))!)?"
+    r"\$?(?P<col>[A-Za-z]{1,3})\$?(?P<row>\d{1,7})$"
 )
+# The last cell of a worksheet (Excel's XFD1048576).
+_LAST_ROW, _LAST_COLUMN = 1_048_576, 16_384
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -117,9 +122,17 @@ def _date(value, where: str) -> str | None:
     if value in (None, ""):
         return None
     try:
-        return datetime.date.fromisoformat(str(value)).isoformat()
+        day = datetime.date.fromisoformat(str(value))
     except ValueError:
         raise FieldError(where, _("Not a date: %(value)s") % {"value": value}) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        # (refused here, by its line: a fill would fail on it every time)
+        raise FieldError(
+            where,
+            _("A date from %(first)s to %(last)s.")
+            % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()},
+        )
+    return day.isoformat()
 
 
 def _kind(value, where: str) -> str:
@@ -221,7 +234,7 @@ def clean_mapping(mapping, workbook, *, owner_path: str) -> list[dict]:
         if cell in used:
             raise FieldError(
                 f"{where}.cell",
-                _("%(cell)s is already mapped by entry %(n)s.") % {"cell": cell, "n": used[cell]},
+                _("%(cell)s is mapped above already.") % {"cell": cell},
             )
         used[cell] = index
         code = str(entry.get("indicator") or "").strip()
@@ -293,12 +306,12 @@ def clean_mapping(mapping, workbook, *, owner_path: str) -> list[dict]:
 
 
 def _cell(value, workbook, where: str) -> str:
-    from openpyxl.worksheet.cell_range import CellRange
+    from openpyxl.utils import column_index_from_string
 
     match = _CELL.match(str(value or "").strip())
     if not match:
         raise FieldError(where, _("Write the cell as Sheet1!C5: %(value)s") % {"value": value})
-    sheet_name = match["quoted"] or match["sheet"]
+    sheet_name = match["quoted"].replace("''", "'") if match["quoted"] else match["sheet"]
     if sheet_name is None:
         sheet = workbook.worksheets[0]
     elif sheet_name in workbook.sheetnames:
@@ -312,6 +325,14 @@ def _cell(value, workbook, where: str) -> str:
     if not hasattr(sheet, "merged_cells"):
         raise FieldError(where, _("“%(sheet)s” is not a worksheet.") % {"sheet": sheet.title})
     coordinate = f"{match['col'].upper()}{int(match['row'])}"
+    if not (
+        1 <= int(match["row"]) <= _LAST_ROW
+        and column_index_from_string(match["col"].upper()) <= _LAST_COLUMN
+    ):
+        raise FieldError(
+            where,
+            _("%(cell)s lies beyond a worksheet's last cell, XFD1048576.") % {"cell": coordinate},
+        )
     for merged in sheet.merged_cells.ranges:
         if coordinate in merged and coordinate != merged.start_cell.coordinate:
             raise FieldError(
@@ -323,7 +344,6 @@ def _cell(value, workbook, where: str) -> str:
                     "first": merged.start_cell.coordinate,
                 },
             )
-    CellRange(coordinate)  # raises for a column beyond XFD
     if sheet[coordinate].data_type == "f":
         raise FieldError(
             where,
@@ -331,6 +351,11 @@ def _cell(value, workbook, where: str) -> str:
             % {"cell": coordinate},
         )
     return f"{sheet.title}!{coordinate}"
+
+
+def _is_percent(number_format: str | None) -> bool:
+    """Whether a number format shows a percentage (a % outside quoted text, unescaped)."""
+    return "%" in re.sub(r'"[^"]*"|\\.', "", number_format or "")
 
 
 def _owner(campaign: Campaign | None, office_unit: Unit | None) -> str:
@@ -381,8 +406,8 @@ def mapping_lines(text: str) -> list[tuple[int, dict]]:
     entries = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
+        if not line or (line.startswith("#") and not _CELL.match(line.split()[0])):
+            continue  # (a comment; "#汇总!C5 …" names a sheet that starts with #)
         try:
             tokens = shlex.split(line)
         except ValueError:
@@ -713,20 +738,22 @@ def export_template_fill(
                 0 if indicator.aggregation in (Aggregation.SUM, Aggregation.DISTINCT) else None
             )
             continue
-        if indicator.aggregation == Aggregation.RATIO and "%" in (cell.number_format or ""):
-            value = value / 100  # (a rate is in percent; a percent-formatted cell multiplies)
+        shown = value  # (as the figure reads: a rate in percent)
+        if indicator.aggregation == Aggregation.RATIO and _is_percent(cell.number_format):
+            value = value / 100  # (a percent-formatted cell multiplies by 100)
         number = int(value) if value == value.to_integral_value() else float(value)
         approx = row.approx if row is not None else Approx.EXACT
         if approx == Approx.EXACT:
             cell.value = number
         elif cell.number_format == "@" or cell.data_type == "s":  # (a formula is "f")
-            cell.value = figure_text(value, approx)
+            cell.value = figure_text(shown, approx)
         else:
             cell.value = number
             cell.comment = Comment(
-                _("Approximate: %(figure)s") % {"figure": figure_text(value, approx)},
+                _("Approximate: %(figure)s") % {"figure": figure_text(shown, approx)},
                 "Campaign Desk",
             )
+    workbook.template = False  # (an .xltx uploaded as .xlsx: the copy is a workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     stem = Path(template.filename).stem
