@@ -252,3 +252,108 @@ def test_an_import_changing_many_outputs_judges_their_copies_again(io_world):
     # Every output given a new title and link: the copy repeats nothing that counts.
     run_import(SYSTEM, io_world.campaign, "output", csv_bytes(rows("新")), "c.csv")
     assert status_of(flagged) == RecordStatus.ACTIVE
+
+
+def _outputs(io_world, *rows) -> list[list]:
+    from .io_files import HEADERS
+
+    header = [*HEADERS["output"], "外部编号"]
+    base = ["楚雄市融媒体中心", "", "2024-05-06"]
+    return [header] + [[*base, *row] for row in rows]
+
+
+def test_an_undo_puts_back_no_stale_verdict(io_world):
+    """A counts; C, its flagged copy, is updated by an import (views only); A is
+    deleted, so C counts; undoing that import must not flag C again."""
+    from campaigndesk.accounts.scoping import SYSTEM
+    from campaigndesk.ledger.models import MediaOutput, RecordStatus
+
+    url = ["", "", "", "https://e.org/a"]
+    a = ["楚雄日报", "新闻", "甲", *url, "A-1"]
+    c = ["楚雄发布", "新闻", "转载甲", *url, "C-1"]
+    run_import(SYSTEM, io_world.campaign, "output", csv_bytes(_outputs(io_world, a)), "a.csv")
+    run_import(SYSTEM, io_world.campaign, "output", csv_bytes(_outputs(io_world, c)), "c.csv")
+    copy = MediaOutput.objects.get(external_id="C-1")
+    assert copy.status == RecordStatus.DUPLICATE
+    views = [*c[:4], "999", *c[5:]]
+    batch = run_import(
+        SYSTEM, io_world.campaign, "output", csv_bytes(_outputs(io_world, views)), "v.csv"
+    ).batch
+    record_delete(
+        actor=SYSTEM, record_kind="output", record=MediaOutput.objects.get(external_id="A-1")
+    )
+    assert status_of(copy) == RecordStatus.ACTIVE
+    import_batch_undo(actor=SYSTEM, batch=batch)
+    assert status_of(copy) == RecordStatus.ACTIVE
+
+
+def test_undoing_two_imports_leaves_one_of_two_twins_counting(io_world):
+    from campaigndesk.accounts.scoping import SYSTEM
+    from campaigndesk.ledger.models import MediaOutput, RecordStatus
+
+    url = ["", "", "", "https://e.org/b"]
+    a = ["楚雄日报", "新闻", "乙", *url, "A-2"]
+    c = ["楚雄发布", "新闻", "转载乙", *url, "C-2"]
+    for name, row in (("a.csv", a), ("c.csv", c)):
+        run_import(SYSTEM, io_world.campaign, "output", csv_bytes(_outputs(io_world, row)), name)
+    first = run_import(
+        SYSTEM, io_world.campaign, "output",
+        csv_bytes(_outputs(io_world, [*a[:4], "5", *a[5:]])), "1.csv",
+    ).batch  # fmt: skip
+    moved = [*a[:2], "乙（改）", "", "", "", "https://e.org/b2", "A-2"]
+    second = run_import(
+        SYSTEM, io_world.campaign, "output", csv_bytes(_outputs(io_world, moved)), "2.csv"
+    ).batch
+    assert MediaOutput.objects.get(external_id="C-2").status == RecordStatus.ACTIVE
+    import_batch_undo(actor=SYSTEM, batch=second)
+    import_batch_undo(actor=SYSTEM, batch=first)
+    statuses = sorted(MediaOutput.objects.values_list("status", flat=True))
+    assert statuses == sorted([RecordStatus.ACTIVE, RecordStatus.DUPLICATE])
+
+
+def test_judging_copies_again_takes_a_query_or_two_a_copy(io_world):
+    """An import moving outputs away from their copies re-judges the copies in batches:
+    the statements grow by the audit entry a copy, not by a judgement and a rewrite."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from campaigndesk.accounts.scoping import SYSTEM
+
+    def statements(n: int, tag: str) -> int:
+        originals = [
+            ["楚雄日报", "新闻", f"{tag}{i}", "", "", "", f"https://e.org/{tag}/{i}", f"{tag}-{i}"]
+            for i in range(n)
+        ]
+        copies = [
+            ["楚雄发布", "新闻", f"转{tag}{i}", "", "", "", f"https://e.org/{tag}/{i}", ""]
+            for i in range(n)
+        ]
+        run_import(
+            SYSTEM,
+            io_world.campaign,
+            "output",
+            csv_bytes(_outputs(io_world, *originals)),
+            f"{tag}o.csv",
+        )
+        run_import(
+            SYSTEM,
+            io_world.campaign,
+            "output",
+            csv_bytes(_outputs(io_world, *copies)),
+            f"{tag}c.csv",
+        )
+        moved = [
+            [*row[:6], f"https://e.org/{tag}/moved/{i}", row[7]] for i, row in enumerate(originals)
+        ]
+        with CaptureQueriesContext(connection) as captured:
+            run_import(
+                SYSTEM,
+                io_world.campaign,
+                "output",
+                csv_bytes(_outputs(io_world, *moved)),
+                f"{tag}m.csv",
+            )
+        return len(captured.captured_queries)
+
+    few, many = statements(10, "x"), statements(50, "y")
+    assert many - few <= 2 * 40, (few, many)

@@ -1174,6 +1174,110 @@ def output_url_keys_refresh(*, actor, campaign: Campaign | None = None) -> int:
     return changed
 
 
+class _CountingOutputs:
+    """The outputs of a campaign that count, among those sharing a link key or an outlet,
+    title and date with ``records`` (read once); kept current as the caller changes
+    statuses, so that a batch is judged in order without a query a record."""
+
+    def __init__(self, campaign: Campaign, records: list[MediaOutput]):
+        self.by_url: dict[str, set[int]] = defaultdict(set)
+        self.by_item: dict[tuple, set[int]] = defaultdict(set)
+        query = Q(
+            outlet_id__in={r.outlet_id for r in records},
+            title__in={r.title for r in records},
+            date__in={r.date for r in records},
+        )
+        keys = {r.url_key for r in records if r.url_key}
+        if keys:
+            query |= Q(url_key__in=keys)
+        counting = MediaOutput.objects.filter(campaign=campaign, status=RecordStatus.ACTIVE)
+        for pk, key, outlet_id, title, date in counting.filter(query).values_list(
+            "pk", "url_key", "outlet_id", "title", "date"
+        ):
+            self._sets(key, outlet_id, title, date, pk, add=True)
+
+    def _sets(self, key, outlet_id, title, date, pk: int, *, add: bool) -> None:
+        targets = [self.by_item[(outlet_id, title, date)]]
+        if key:
+            targets.append(self.by_url[key])
+        for target in targets:
+            target.add(pk) if add else target.discard(pk)
+
+    def repeats(self, record: MediaOutput) -> bool:
+        """Whether ``record`` repeats an output that counts other than itself."""
+        item = self.by_item.get((record.outlet_id, record.title, record.date), set())
+        if item - {record.pk}:
+            return True
+        return bool(record.url_key and self.by_url.get(record.url_key, set()) - {record.pk})
+
+    def counts(self, record: MediaOutput, counting: bool) -> None:
+        self._sets(
+            record.url_key, record.outlet_id, record.title, record.date, record.pk, add=counting
+        )
+
+
+# Outputs judged again a statement at a time (the IN lists stay short, for SQLite too).
+_JUDGED_AT_ONCE = 500
+
+
+def outputs_judge(*, actor, writer: "RecordWriter", ids: Iterable[int], reason: str) -> int:
+    """Judge outputs (by id, in the order filed) as a change of their link, outlet, title
+    or date is judged: flagged when they repeat an output that counts, else counting;
+    those whose status changes are written, their facts with them, and audited
+    (``duplicate_flagged`` / ``duplicate_cleared``, with ``reason``). One in a locked
+    period is left as it is (its figures are the bulletin's). Returns how many changed.
+    Call inside the transaction of the change."""
+    ids = sorted(set(ids))
+    changed = 0
+    for start in range(0, len(ids), _JUDGED_AT_ONCE):
+        outputs = list(
+            MediaOutput.objects.filter(pk__in=ids[start : start + _JUDGED_AT_ONCE])
+            .select_related("outlet", "unit", "region")
+            .select_for_update()
+            .order_by("pk")
+        )
+        counting = _CountingOutputs(writer.campaign, outputs)
+        moved = []
+        for output in outputs:
+            try:
+                writer.check_unlocked(output.date)
+            except FieldError:
+                continue
+            status = RecordStatus.DUPLICATE if counting.repeats(output) else RecordStatus.ACTIVE
+            counting.counts(output, status == RecordStatus.ACTIVE)
+            if status != output.status:
+                output.status = status
+                moved.append(output)
+        if not moved:
+            continue
+        for status in (RecordStatus.ACTIVE, RecordStatus.DUPLICATE):
+            # (their time of change stays: the outputs themselves were not changed, and
+            # an import that filed them can still be undone)
+            MediaOutput.objects.filter(pk__in=[o.pk for o in moved if o.status == status]).update(
+                status=status
+            )
+        replace_facts(
+            RecordKind.OUTPUT, moved, indicators=writer.indicators, ancestors=writer.ancestors
+        )
+        for output in moved:
+            verdict = "cleared" if output.status == RecordStatus.ACTIVE else "flagged"
+            _audit_record(
+                actor,
+                f"duplicate_{verdict}",
+                RecordKind.OUTPUT,
+                output,
+                before={
+                    "status": RecordStatus.DUPLICATE
+                    if output.status == RecordStatus.ACTIVE
+                    else RecordStatus.ACTIVE
+                },
+                after={"status": output.status},
+                extra={"reason": reason},
+            )
+        changed += len(moved)
+    return changed
+
+
 def outputs_recheck(*, actor, writer: "RecordWriter", identities: Iterable[tuple]) -> int:
     """Judge again the flagged outputs of the writer's campaign that repeated an output
     which has stopped counting (deleted, or given another link, outlet, title or date;
@@ -1197,37 +1301,9 @@ def outputs_recheck(*, actor, writer: "RecordWriter", identities: Iterable[tuple
         candidates.update(flagged.filter(query).values_list("pk", flat=True))
     if not candidates:
         return 0
-    copies = (
-        MediaOutput.objects.filter(pk__in=sorted(candidates))
-        .select_related("outlet", "unit", "region")
-        .order_by("pk")
+    return outputs_judge(
+        actor=actor, writer=writer, ids=candidates, reason="repeats no output that counts"
     )
-    cleared = 0
-    for copy in copies:
-        try:
-            writer.check_unlocked(copy.date)
-        except FieldError:
-            continue
-        if writer.duplicate_of(copy):
-            continue
-        copy.status = RecordStatus.ACTIVE
-        # (its time of change stays: the copy itself was not changed, and an import that
-        # filed it can still be undone)
-        copy.save(update_fields=["status"])
-        replace_facts(
-            RecordKind.OUTPUT, [copy], indicators=writer.indicators, ancestors=writer.ancestors
-        )
-        _audit_record(
-            actor,
-            "duplicate_cleared",
-            RecordKind.OUTPUT,
-            copy,
-            before={"status": RecordStatus.DUPLICATE},
-            after={"status": RecordStatus.ACTIVE},
-            extra={"reason": "repeats no output that counts"},
-        )
-        cleared += 1
-    return cleared
 
 
 @records_denials("ledger.output.duplicate_resolve")

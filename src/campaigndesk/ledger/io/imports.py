@@ -73,7 +73,13 @@ from ..models import (
     RecordKind,
     RecordStatus,
 )
-from ..services import RecordWriter, evidence_follow, output_identity, outputs_recheck
+from ..services import (
+    RecordWriter,
+    evidence_follow,
+    output_identity,
+    outputs_judge,
+    outputs_recheck,
+)
 from .columns import (
     CHANNEL_LABELS,
     RECORD_REFERENCE,
@@ -1026,7 +1032,8 @@ def import_batch_undo(*, actor, batch: ImportBatch) -> ImportBatch:
         deleted = created.count()
         created.delete()
         if moved_back:
-            _judge_moved_back(actor, writer, moved_back)
+            # (as an edit back to the old link, outlet, title or date would be judged)
+            outputs_judge(actor=actor, writer=writer, ids=moved_back, reason="import undone")
         if left:
             outputs_recheck(actor=actor, writer=writer, identities=left)
         batch.undone_at = timezone.now()
@@ -1076,32 +1083,6 @@ def _refuse_changed_since(batch: ImportBatch, created) -> None:
                 "undone without losing it."
             )
             % {"record": created.get(pk=evidence)}
-        )
-
-
-def _judge_moved_back(actor, writer: RecordWriter, ids: list[int]) -> None:
-    """Judge the outputs an undo gave back their old link, outlet, title or date as
-    ``record_update`` judges a changed output: flagged when they repeat one that counts,
-    else counting."""
-    for output in MediaOutput.objects.filter(pk__in=ids).select_related(*_related("output")):
-        status = RecordStatus.DUPLICATE if writer.duplicate_of(output) else RecordStatus.ACTIVE
-        if status == output.status:
-            continue
-        before = output.status
-        output.status = status
-        output.save(update_fields=["status"])
-        replace_facts(
-            RecordKind.OUTPUT, [output], indicators=writer.indicators, ancestors=writer.ancestors
-        )
-        audit_log(
-            actor=actor,
-            action="ledger.output.duplicate_"
-            + ("flagged" if status == RecordStatus.DUPLICATE else "cleared"),
-            obj=output,
-            before={"status": before},
-            after={"status": status},
-            region_path=output.region_path,
-            extra={"reason": "import undone"},
         )
 
 
@@ -1162,7 +1143,9 @@ def _restore_updates(
             was = output_identity(record) if model is MediaOutput else None
             counted = was is not None and record.status == RecordStatus.ACTIVE
             for f in fields:
-                if f.attname in update.before:
+                # (an output's status is judged, not put back: the verdict stored with the
+                # update may have been overtaken since, its twin deleted or moved)
+                if f.attname in update.before and (was is None or f.attname != "status"):
                     setattr(record, f.attname, f.to_python(update.before[f.attname]))
             if model is MediaOutput:  # (a snapshot from before the key existed has none)
                 record.url_key = link_key(record.url)
