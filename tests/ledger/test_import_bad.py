@@ -251,6 +251,18 @@ def test_at_most_a_thousand_errors_are_listed(io_world):
     assert [e.row for e in errors[:1000]] == list(range(2, 1002))
     assert errors[-1].row is None and errors[-1].message.startswith("203 more problems")
     assert caught.value.total == 1203
+    assert str(caught.value).endswith("(and 1183 more)")
+    assert_nothing_written()
+
+
+def test_merged_cells_below_a_title_are_rejected(io_world):
+    rows = [
+        ["标题"],
+        HEADERS["event"],
+        ["鹿城镇人民政府", "", "2024-02-05", "宣讲", "", "1", "1", ""],
+    ]
+    with pytest.raises(DomainError, match="B3"):
+        run_import(SYSTEM, io_world.campaign, "event", xlsx_bytes(rows, merge="B3:C3"), "e.xlsx")
     assert_nothing_written()
 
 

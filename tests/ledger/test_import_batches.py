@@ -462,3 +462,13 @@ def test_an_update_file_without_some_columns_keeps_what_they_held(io_world):
     blank = [*small, "备注"]
     run_import(SYSTEM, io_world.campaign, "output", csv_bytes([blank, [*fix, ""]]), "3.csv")
     assert MediaOutput.objects.get(external_id="O-1").note == ""
+
+
+def test_an_update_file_moving_a_record_to_another_unit_puts_it_at_that_units_place(io_world):
+    header = ["单位", "日期", "类型", "场次", "人次", "外部编号"]
+    row = ["鹿城镇人民政府", "2024-02-07", "宣讲", "1", "1", "E-1"]
+    run_import(SYSTEM, io_world.campaign, "event", csv_bytes([header, row]), "1.csv")
+    row[0] = "东瓜镇人民政府"
+    run_import(SYSTEM, io_world.campaign, "event", csv_bytes([header, row]), "2.csv")
+    event = EventRecord.objects.get(external_id="E-1")
+    assert (event.unit, event.region) == (io_world.township2_unit, io_world.township2)

@@ -206,6 +206,25 @@ def test_a_title_above_the_header_and_a_row_number_column_are_passed_over(io_wor
     assert result.created == len(GOOD["material"])
 
 
+def test_a_merged_title_and_rows_numbered_in_advance_are_passed_over(io_world):
+    width = len(HEADERS["material"]) + 1
+    rows = [
+        ["楚雄市宣传品台账", *[""] * (width - 1)],
+        ["序号", *HEADERS["material"]],
+        ["1", *GOOD["material"][0]],
+        *[[str(n), *[""] * (width - 1)] for n in range(2, 40)],
+    ]
+    data = xlsx_bytes(rows, merge=f"A1:{chr(ord('A') + width - 1)}1")
+    assert run_import(SYSTEM, io_world.campaign, "material", data, "m.xlsx").created == 1
+
+
+def test_a_tab_separated_file_with_a_title_line(io_world):
+    rows = [["楚雄市宣传品台账"], HEADERS["material"], *GOOD["material"]]
+    data = csv_bytes(rows, delimiter="\t")
+    result = run_import(SYSTEM, io_world.campaign, "material", data, "m.csv")
+    assert result.created == len(GOOD["material"])
+
+
 def test_a_date_with_its_time_of_day_or_typed_as_a_number_is_that_day(io_world):
     rows = [HEADERS["event"]]
     for day in ("2024/2/22 10:30", "2024-02-23 00:00:00", 20240224):

@@ -65,7 +65,7 @@ class ImportRejected(DomainError):
         self.errors = errors
         self.total = len(errors) if total is None else total
         summary = "; ".join(str(e) for e in errors[:20])
-        more = len(errors) - 20
+        more = self.total - min(20, self.total)
         if more > 0:
             summary += " " + _("(and %(n)s more)") % {"n": more}
         super().__init__(

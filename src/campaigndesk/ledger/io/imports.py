@@ -323,6 +323,7 @@ class _Importer:
         self._seen_records: dict[int, int] = {}  # record id -> the row updating it
         self._hidden: set[int] = set()  # records with a row's external id, out of sight
         self._absent: list[str] | None = None
+        self._ignored: set[int] = set()  # positions of columns read as nothing (序号)
         self.left: list[tuple] = []  # identities of outputs that counted, changed by rows
         self._units: dict[str, Unit | None] = {}
         self._units_near: dict[tuple[str, int], Unit | None] = {}
@@ -358,9 +359,12 @@ class _Importer:
         )
         header = self._header(rows)
         chunk: list[tuple[int, tuple]] = []
+        ignored = self._ignored
         for number, values in rows:
             if _is_blank(values):
                 continue
+            if ignored and _is_blank(v for i, v in enumerate(values) if i not in ignored):
+                continue  # (numbered in advance, nothing filled in)
             chunk.append((number, values))
             if len(chunk) >= CHUNK_ROWS:
                 self._chunk(chunk)
@@ -411,13 +415,17 @@ class _Importer:
             break
         else:
             raise DomainError(_("%(name)s is empty.") % {"name": self.file.filename})
+        self.file.refuse_merged(number)
         problems: list[RowError] = []
         from openpyxl.utils import get_column_letter
 
         for position, value in enumerate(values):
             text = cell_text(value)
-            if not text or _header_key(text) in IGNORED_HEADERS:
-                continue  # (a row number column: the rows are numbered by the sheet too)
+            if not text:
+                continue
+            if _header_key(text) in IGNORED_HEADERS:
+                self._ignored.add(position)  # (row numbers: the sheet numbers rows too)
+                continue
             letter = get_column_letter(position + 1)
             column = by_key.get(_header_key(text))
             if column is None:
@@ -778,6 +786,8 @@ class _Importer:
             # A file that updates records by their ids changes what its columns say: a
             # column it leaves out keeps the stored value (a blank cell still blanks it).
             for name in self._absent_columns():
+                if name == "region" and unit.pk != instance.unit_id:
+                    continue  # (another unit: at its own place, as a new record would be)
                 fields.pop(name, None)
         try:
             if instance is not None:

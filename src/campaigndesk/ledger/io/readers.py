@@ -55,6 +55,7 @@ DIMENSION_REF = re.compile(
 )
 MERGE_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref\s*=\s*[\"']([^\"']+)[\"']")
 MERGE_OVERLAP = 1024  # bytes kept between chunks so an element split by a chunk is found
+MERGED_NOTED = 50  # merged ranges noted at most (a sheet of more is refused anyway)
 # A worksheet with at least this much XML (some 12,000 rows of a template) is parsed by
 # another process (``xlsx.ReaderProcess``); starting one costs about 0.2 s.
 XLSX_PROCESS_MIN_BYTES = 4 << 20
@@ -95,6 +96,8 @@ class ImportFile:
         self.utf8 = True
         self._estimate: int | None = None  # rows the sheet says it has (xlsx)
         self._row = 0
+        self.merged: list[str] = []  # the merged cells of the sheet read (see refuse_merged)
+        self._sheet_title = ""
         self._raw: BinaryIO | None = None
 
     @contextlib.contextmanager
@@ -260,8 +263,9 @@ class ImportFile:
                 sheet.archive.close()
 
     def _check_merged(self, sheet: Sheet) -> int | None:
-        """Raise DomainError if the sheet has merged cells; return the number of rows it
-        declares (None when it declares none)."""
+        """Note the sheet's merged cells (``merged``: at most MERGED_NOTED; the importer
+        refuses those that reach its header, ``refuse_merged``); return the number of rows
+        it declares (None when it declares none)."""
         refs: list[str] = []
         declared = None
         with sheet.archive.open(sheet.path) as xml:
@@ -279,25 +283,44 @@ class ImportFile:
                         # A match wholly inside the overlap was found with the last chunk.
                         if match.end() > len(tail):
                             refs.append(match.group(1).decode("ascii", "replace"))
-                if len(refs) >= 10:
+                if len(refs) >= MERGED_NOTED:
                     break
                 tail = window[-MERGE_OVERLAP:]
-        if refs:
+        self.merged, self._sheet_title = refs, sheet.title
+        return declared
+
+    def refuse_merged(self, header_row: int) -> None:
+        """Raise DomainError when merged cells reach the header row (``header_row``) or
+        the rows below it: an import needs one value per cell. Merged cells above it (a
+        title across the sheet) are no concern."""
+        from openpyxl.utils.cell import range_boundaries
+
+        def reaches(ref: str) -> bool:
+            try:
+                return range_boundaries(ref)[3] >= header_row
+            except (TypeError, ValueError):
+                return True
+
+        # (when the list was cut short, what was not noted may reach them)
+        found = (
+            self.merged if len(self.merged) >= MERGED_NOTED else list(filter(reaches, self.merged))
+        )
+        if found:
             raise DomainError(
                 _(
                     "The sheet “%(sheet)s” has merged cells (%(cells)s). An import needs one "
                     "value per cell: unmerge them (and fill each cell), then import again."
                 )
-                % {"sheet": sheet.title, "cells": ", ".join(refs[:10])}
+                % {"sheet": self._sheet_title, "cells": ", ".join(found[:10])}
             )
-        return declared
 
     def _delimiter(self, encoding: str) -> str:
         with self.open() as handle:
             sample = handle.read(64 * 1024)
         text = sample.decode(encoding, errors="ignore")
         for line in text.splitlines():
-            if line.strip(" \t,\ufeff"):
+            # (the first line of several fields: a title line above the header has one)
+            if line.strip(" \t,\ufeff") and ("\t" in line or "," in line):
                 return "\t" if line.count("\t") > line.count(",") else ","
         return ","
 
