@@ -161,6 +161,14 @@ def test_a_nul_character_anywhere_is_refused_by_its_field(login, world):
         ({"date": 20240205}, "A date written YYYY-MM-DD is required.", "日期须写作 YYYY-MM-DD。"),
         ({"colour": "red"}, "This field is not known here.", "此处没有这个字段。"),
         ({"title": "长" * 301}, "At most 300 characters.", "最多 300 个字符。"),
+        (
+            {"kind": "dance"},
+            "One of 'lecture', 'performance', 'film', 'competition', 'quiz', 'exhibition', "
+            "'home_visit', 'meeting', 'study_tour', 'volunteer', 'broadcast' is "
+            "required.",
+            "须为以下之一：'lecture', 'performance', 'film', 'competition', 'quiz', "
+            "'exhibition', 'home_visit', 'meeting', 'study_tour', 'volunteer', 'broadcast'。",
+        ),
     ],
 )
 def test_what_does_not_validate_is_said_in_the_readers_language(

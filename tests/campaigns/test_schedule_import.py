@@ -93,6 +93,20 @@ def test_good_xlsx_with_title_blank_rows_numbers_and_synonyms(world, units):
     check_good_rows(world, result)
 
 
+def test_a_hidden_first_sheet_is_not_the_schedule(world, units):
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx_bytes([HEADER, *GOOD_ROWS])))
+    lists = workbook.create_sheet("lists", 0)
+    lists.append(["x", "y"])
+    lists.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    check_good_rows(world, run(world, buffer.getvalue(), "plan.xlsx"))
+
+
 def test_xlsx_date_cell_is_a_single_day(world, units):
     rows = [HEADER, [1, "医疗保障", "", "县卫健局", datetime.datetime(2023, 10, 8)]]
     [item] = run(world, xlsx_bytes(rows), "plan.xlsx").items

@@ -161,6 +161,8 @@ def test_the_file_name_gives_the_format_and_unused_options_are_refused(io_world,
     assert (tmp_path / "活动模板.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     run("export", "event", "--campaign", campaign, "-o", str(tmp_path / "导出.xlsx"))
     assert (tmp_path / "导出.xlsx").read_bytes().startswith(b"PK")
+    with pytest.raises(CommandError, match=r"t\.txt"):
+        run("template", "event", "-o", str(tmp_path / "t.txt"))
     with pytest.raises(CommandError, match="--format csv"):
         run("template", "event", "--format", "csv", "-o", str(tmp_path / "x.xlsx"))
     table = str(tmp_path / "t.csv")

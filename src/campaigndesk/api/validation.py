@@ -33,6 +33,8 @@ _MESSAGES = {
     "datetime_type": gettext_lazy("A date and time (ISO 8601) is required."),
     "datetime_parsing": gettext_lazy("A date and time (ISO 8601) is required."),
     "datetime_from_date_parsing": gettext_lazy("A date and time (ISO 8601) is required."),
+    "time_type": gettext_lazy("A time of day (HH:MM) is required."),
+    "time_parsing": gettext_lazy("A time of day (HH:MM) is required."),
     "decimal_type": gettext_lazy("A number is required."),
     "decimal_parsing": gettext_lazy("A number is required."),
     "float_type": gettext_lazy("A number is required."),
@@ -66,5 +68,5 @@ def error_message(error: dict) -> str:
 
 
 def _limit(value) -> str:
-    # (pydantic writes a choice list as "'a', 'b' or 'c'"; kept as it is)
-    return str(value)
+    # (pydantic writes a choice list as "'a', 'b' or 'c'": the English "or" goes)
+    return str(value).replace(" or ", ", ")

@@ -266,7 +266,11 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
             _("The file cannot be read as an Excel workbook (.xlsx): %(error)s") % {"error": error}
         ) from None
     try:
-        sheet = workbook.worksheets[0]
+        # The first sheet the user sees (a hidden one holds lists, not the schedule).
+        visible = [sheet for sheet in workbook.worksheets if sheet.sheet_state == "visible"]
+        if not visible:
+            raise DomainError(_("The workbook has no visible worksheet."))
+        sheet = visible[0]
         return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     finally:
         workbook.close()

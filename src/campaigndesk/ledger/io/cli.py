@@ -18,6 +18,11 @@ def file_format(output, given: str | None, default: str) -> str:
     named .csv holding a workbook cannot be imported again."""
     suffix = output.suffix.lower().lstrip(".") if output is not None else ""
     named = suffix if suffix in FILE_FORMATS else None
+    if not given and suffix and not named:
+        # (a workbook written to "t.txt" could not be imported again under that name)
+        raise CommandError(
+            _("Name the file .csv or .xlsx, or give --format: %(name)s") % {"name": output.name}
+        )
     if given and named and given != named:
         raise CommandError(
             _("--format %(format)s does not match the file name %(name)s.")

@@ -239,7 +239,7 @@ def read_int(value: object, *, maximum: int = BIGINT_MAX) -> int | None:
             raise CellError(_("Not a whole number: %(value)s") % {"value": value})
         number = int(value)
     elif isinstance(value, Decimal):
-        if value.is_finite() and value.adjusted() > _MOST_DIGITS:
+        if value.is_finite() and value and value.adjusted() > _MOST_DIGITS:
             raise CellError(_("The number %(value)s is too large.") % {"value": _shown(value)})
         if value != value.to_integral_value():
             raise CellError(_("Not a whole number: %(value)s") % {"value": value})
@@ -258,7 +258,7 @@ def read_int(value: object, *, maximum: int = BIGINT_MAX) -> int | None:
                 raise CellError(
                     _("Not a whole number: %(value)s") % {"value": value.strip()}
                 ) from None
-            if as_decimal.adjusted() > _MOST_DIGITS:
+            if as_decimal and as_decimal.adjusted() > _MOST_DIGITS:
                 # (before int(): "1e999999999" would be a number of a billion digits)
                 raise CellError(
                     _("The number %(value)s is too large.") % {"value": _shown(value)}

@@ -313,7 +313,11 @@ def _cell(value, workbook, where: str) -> str:
         raise FieldError(where, _("Write the cell as Sheet1!C5: %(value)s") % {"value": value})
     sheet_name = match["quoted"].replace("''", "'") if match["quoted"] else match["sheet"]
     if sheet_name is None:
-        sheet = workbook.worksheets[0]
+        # (no sheet named: the first the user sees)
+        sheet = next(
+            (ws for ws in workbook.worksheets if ws.sheet_state == "visible"),
+            workbook.worksheets[0],
+        )
     elif sheet_name in workbook.sheetnames:
         sheet = workbook[sheet_name]
     else:
