@@ -219,7 +219,7 @@ def test_a_merged_title_and_rows_numbered_in_advance_are_passed_over(io_world):
 
 
 def test_a_tab_separated_file_with_a_title_line(io_world):
-    rows = [["楚雄市宣传品台账"], HEADERS["material"], *GOOD["material"]]
+    rows = [["楚雄市,2024 宣传品台账"], HEADERS["material"], *GOOD["material"]]
     data = csv_bytes(rows, delimiter="\t")
     result = run_import(SYSTEM, io_world.campaign, "material", data, "m.csv")
     assert result.created == len(GOOD["material"])

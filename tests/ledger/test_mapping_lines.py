@@ -138,6 +138,6 @@ def test_a_service_error_is_told_on_the_line_it_came_from(io_world):
         create(io_world, [entry for _n, entry in entries])
     assert caught.value.field == "mapping.1.cell"
     message = mapping_error_on_line(caught.value, [n for n, _e in entries])
-    assert message.startswith("line 4: ") and "already mapped" in message
+    assert message.startswith("line 4: ") and "mapped above already" in message
     # Not about an entry: the message as it is.
     assert mapping_error_on_line(FieldError("mapping", "empty"), []) == "empty"

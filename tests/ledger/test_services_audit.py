@@ -357,3 +357,21 @@ def test_judging_copies_again_takes_a_query_or_two_a_copy(io_world):
 
     few, many = statements(10, "x"), statements(50, "y")
     assert many - few <= 2 * 40, (few, many)
+
+
+def test_an_undo_moving_two_twins_back_lets_the_first_filed_count(io_world):
+    from campaigndesk.accounts.scoping import SYSTEM
+    from campaigndesk.ledger.models import MediaOutput, RecordStatus
+
+    a = ["楚雄日报", "新闻", "丙", "", "", "", "https://e.org/t", "A-3"]
+    c = ["楚雄发布", "新闻", "转载丙", "", "", "", "https://e.org/t", "C-3"]
+    for name, row in (("a.csv", a), ("c.csv", c)):
+        run_import(SYSTEM, io_world.campaign, "output", csv_bytes(_outputs(io_world, row)), name)
+    apart = [[*a[:6], "https://e.org/t1", a[7]], [*c[:6], "https://e.org/t2", c[7]]]
+    batch = run_import(
+        SYSTEM, io_world.campaign, "output", csv_bytes(_outputs(io_world, *apart)), "apart.csv"
+    ).batch
+    assert set(MediaOutput.objects.values_list("status", flat=True)) == {RecordStatus.ACTIVE}
+    import_batch_undo(actor=SYSTEM, batch=batch)
+    status = dict(MediaOutput.objects.values_list("external_id", "status"))
+    assert status == {"A-3": RecordStatus.ACTIVE, "C-3": RecordStatus.DUPLICATE}

@@ -1179,7 +1179,9 @@ class _CountingOutputs:
     title and date with ``records`` (read once); kept current as the caller changes
     statuses, so that a batch is judged in order without a query a record."""
 
-    def __init__(self, campaign: Campaign, records: list[MediaOutput]):
+    def __init__(
+        self, campaign: Campaign, records: list[MediaOutput], *, leaving_out: set[int] = frozenset()
+    ):
         self.by_url: dict[str, set[int]] = defaultdict(set)
         self.by_item: dict[tuple, set[int]] = defaultdict(set)
         query = Q(
@@ -1194,7 +1196,8 @@ class _CountingOutputs:
         for pk, key, outlet_id, title, date in counting.filter(query).values_list(
             "pk", "url_key", "outlet_id", "title", "date"
         ):
-            self._sets(key, outlet_id, title, date, pk, add=True)
+            if pk not in leaving_out:
+                self._sets(key, outlet_id, title, date, pk, add=True)
 
     def _sets(self, key, outlet_id, title, date, pk: int, *, add: bool) -> None:
         targets = [self.by_item[(outlet_id, title, date)]]
@@ -1233,15 +1236,18 @@ def outputs_judge(*, actor, writer: "RecordWriter", ids: Iterable[int], reason: 
         outputs = list(
             MediaOutput.objects.filter(pk__in=ids[start : start + _JUDGED_AT_ONCE])
             .select_related("outlet", "unit", "region")
-            .select_for_update()
+            .select_for_update(of=("self",))  # (not the units, regions and outlets joined)
             .order_by("pk")
         )
-        counting = _CountingOutputs(writer.campaign, outputs)
+        # What counts: outputs already judged (earlier batches, written) and those not
+        # judged at all; the ones still to be judged count only once judged to, in order.
+        counting = _CountingOutputs(writer.campaign, outputs, leaving_out=set(ids[start:]))
         moved = []
         for output in outputs:
             try:
                 writer.check_unlocked(output.date)
             except FieldError:
+                counting.counts(output, output.status == RecordStatus.ACTIVE)  # (as it is)
                 continue
             status = RecordStatus.DUPLICATE if counting.repeats(output) else RecordStatus.ACTIVE
             counting.counts(output, status == RecordStatus.ACTIVE)

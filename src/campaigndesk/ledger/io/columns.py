@@ -239,7 +239,9 @@ def read_int(value: object, *, maximum: int = BIGINT_MAX) -> int | None:
             raise CellError(_("Not a whole number: %(value)s") % {"value": value})
         number = int(value)
     elif isinstance(value, Decimal):
-        if value.is_finite() and value and value.adjusted() > _MOST_DIGITS:
+        if not value.is_finite():
+            raise CellError(_("Not a whole number: %(value)s") % {"value": value})
+        if value and value.adjusted() > _MOST_DIGITS:
             raise CellError(_("The number %(value)s is too large.") % {"value": _shown(value)})
         if value != value.to_integral_value():
             raise CellError(_("Not a whole number: %(value)s") % {"value": value})

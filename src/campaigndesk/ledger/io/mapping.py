@@ -410,8 +410,8 @@ def mapping_lines(text: str) -> list[tuple[int, dict]]:
     entries = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
-        if not line or (line.startswith("#") and not _CELL.match(line.split()[0])):
-            continue  # (a comment; "#汇总!C5 …" names a sheet that starts with #)
+        if not line or line.startswith("#"):
+            continue  # (a comment: a sheet whose name starts with # is written quoted)
         try:
             tokens = shlex.split(line)
         except ValueError:

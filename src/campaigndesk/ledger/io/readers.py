@@ -318,11 +318,15 @@ class ImportFile:
         with self.open() as handle:
             sample = handle.read(64 * 1024)
         text = sample.decode(encoding, errors="ignore")
-        for line in text.splitlines():
-            # (the first line of several fields: a title line above the header has one)
-            if line.strip(" \t,\ufeff") and ("\t" in line or "," in line):
-                return "\t" if line.count("\t") > line.count(",") else ","
-        return ","
+        # The separator of the line that has the most of one among the first lines: the
+        # header's (a title line above it has one field, or a comma of its own).
+        lines = [line for line in text.splitlines() if line.strip(" \t,\ufeff")][:10]
+        tabs, commas = max(
+            ((line.count("\t"), line.count(",")) for line in lines),
+            key=max,
+            default=(0, 0),
+        )
+        return "\t" if tabs > commas else ","
 
     def _csv_rows(self) -> Iterator[tuple[int, tuple]]:
         encoding = "utf-8-sig" if self.utf8 else "gb18030"
