@@ -293,6 +293,18 @@ def test_a_deadline_time_with_an_offset_is_the_offices_clock(login, world):
         task = CollectionTask.objects.get(pk=response.json()["id"])
         assert task.due_time == datetime.time(17, 0), due_time
         assert response.json()["rounds"][-1]["due_at"] == "2024-11-22T09:00:00Z"  # 17:00 local
+    # A weekday or a day is a JSON integer: not true, not "4".
+    for bad in (
+        {"due_weekday": True},
+        {"due_weekday": "4"},
+        {"due_day": "5", "recurrence": "monthly"},
+    ):
+        refused = login("office").post(url, {**base, "due_time": "17:00", **bad}, content_type=JSON)
+        assert refused.status_code == 422, bad
+    # 20:00Z is 04:00 of the next day in Beijing: the weekday would be a day early.
+    late = login("office").post(url, {**base, "due_time": "20:00Z"}, content_type=JSON)
+    assert late.status_code == 422
+    assert [e["field"] for e in late.json()["errors"]] == ["due_time"]
 
 
 def test_a_county_office_answers_and_sends_forms_in_a_prefecture_campaign(login, world):

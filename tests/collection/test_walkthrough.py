@@ -465,3 +465,37 @@ def test_a_unit_made_inactive_is_no_longer_asked(world, collection):
     # The task list counts the units it asks now.
     listed = selectors.task_list(actor=world.office, campaign=world.campaign).get()
     assert listed.unit_count == collection.task.units.count() - 2
+
+
+def test_a_closed_tasks_reminder_asks_for_nothing(world, collection):
+    services.task_deactivate(actor=world.office, task=collection.task)
+    round_ = CollectionRound.objects.get(pk=collection.round.pk)
+    text = selectors.reminder_text(round=round_, now=at(21, 9))
+    assert "closed" in text and "Please fill in" not in text
+
+
+def test_a_unit_taken_off_a_task_no_longer_lists_its_form(world, collection):
+    submit(collection, collection.reporter_b, collection.unit_b, at(21, 9))
+    mine = selectors.unit_submissions(actor=collection.reporter_b, unit=collection.unit_b)
+    assert len(mine) == 1
+    services.task_update(
+        actor=world.office, task=collection.task, units=[collection.unit_a, collection.unit_c]
+    )
+    assert (
+        list(selectors.unit_submissions(actor=collection.reporter_b, unit=collection.unit_b)) == []
+    )
+
+
+def test_editing_a_task_keeps_a_unit_made_inactive(world, collection):
+    unit_c = collection.unit_c
+    unit_c.is_active = False
+    unit_c.save()
+    asked = set(collection.task.units.all())
+    # The API names the units it has: the inactive one may stay, not be added anew.
+    services.task_update(actor=world.office, task=collection.task, units=list(asked), title="改")
+    assert set(collection.task.units.all()) == asked
+    # The edit page offers it, so saving the page as it is keeps it.
+    from campaigndesk.collection.forms import TaskEditForm
+
+    form = TaskEditForm(region=collection.task.region, task=collection.task)
+    assert unit_c in form.fields["units"].queryset

@@ -15,7 +15,7 @@ from ninja.responses import Status
 
 from campaigndesk.campaigns.selectors import access_campaign
 from campaigndesk.collection import selectors, services
-from campaigndesk.collection.models import CollectionRound, CollectionTask, Recurrence, Weekday
+from campaigndesk.collection.models import CollectionRound, CollectionTask, Recurrence
 from campaigndesk.common.errors import FieldError, Forbidden, RowError
 from campaigndesk.ledger.display import figure_display
 from campaigndesk.ledger.models import Approx, Indicator
@@ -24,7 +24,7 @@ from campaigndesk.regions.models import Unit
 from .ledger_schemas import IndicatorRef, plain
 from .pagination import Pages
 from .refs import InvalidInput, units_ref
-from .schemas import WRITE_ERRORS, BodyIn, Day, ErrorOut, Flag, Id, RegionOut, UnitRef
+from .schemas import WRITE_ERRORS, BodyIn, Count, Day, ErrorOut, Flag, Id, RegionOut, UnitRef
 
 router = Router(tags=["collection"])
 
@@ -103,8 +103,11 @@ class TaskIn(BodyIn):
     unit_ids: list[Id]
     recurrence: Recurrence
     first_period_start: Day
-    due_weekday: Weekday | None = Field(None, description="weekly: 0 Monday .. 6 Sunday")
-    due_day: int | None = Field(None, description="monthly: the day of the next month")
+    # (JSON integers, as every count and id of a body: not true, not "4")
+    due_weekday: Count | None = Field(None, ge=0, le=6, description="weekly: 0 Monday .. 6 Sunday")
+    due_day: Count | None = Field(
+        None, ge=1, le=31, description="monthly: the day of the next month"
+    )
     due_time: datetime.time | None = Field(None, description="weekly and monthly")
     due_at: datetime.datetime | None = Field(None, description="once: the deadline")
 

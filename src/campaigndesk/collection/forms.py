@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigndesk.ledger.io.columns import number_text
@@ -56,10 +57,20 @@ class TaskEditForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, region: Region, **kwargs):
+    def __init__(self, *args, region: Region, task=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["indicators"].queryset = form_indicators()
-        self.fields["units"].queryset = task_units(region)
+        indicators, units = form_indicators(), task_units(region)
+        if task is not None:
+            # What the task asks already stays on offer, no longer in use or not: saving
+            # the page must not drop it unseen.
+            indicators = Indicator.objects.filter(
+                Q(pk__in=indicators) | Q(pk__in=task.indicators.all())
+            ).order_by("category", "order", "code")
+            units = Unit.objects.filter(Q(pk__in=units) | Q(pk__in=task.units.all())).order_by(
+                "region_path", "name"
+            )
+        self.fields["indicators"].queryset = indicators
+        self.fields["units"].queryset = units
 
 
 class TaskForm(TaskEditForm):

@@ -203,12 +203,13 @@ def tasks_due_for(*, actor, now: datetime.datetime | None = None) -> list[DueFor
 
 
 def unit_submissions(*, actor, unit: Unit, limit: int = 20) -> QuerySet[Submission]:
-    """The unit's latest submissions (to look at or correct), when the actor may fill in
-    forms for it; none otherwise."""
+    """The unit's latest submissions (to look at or correct) to tasks that still ask it,
+    when the actor may fill in forms for it; none otherwise. (The form of a task that no
+    longer names the unit is not its to open: its answer stays in the ledger.)"""
     if not can_submit(actor, unit):
         return Submission.objects.none()
     return (
-        Submission.objects.filter(unit=unit)
+        Submission.objects.filter(unit=unit, round__task__memberships__unit=unit)
         .select_related("round__task__campaign", "submitted_by")
         .order_by("-submitted_at")[:limit]
     )
@@ -368,6 +369,8 @@ def reminder_text(
     }
     if not status.missing:
         return _("All units have filled in “%(title)s” (%(period)s).") % words
+    if not round.task.is_active:
+        return _("“%(title)s” is closed: no form of it can be filed.") % words
     if status.lock is not None:
         # (a reminder would ask for a form that cannot be filed)
         return (

@@ -102,8 +102,11 @@ def _clean_title(title: str) -> str:
     return title
 
 
-def _clean_indicators(indicators: Iterable[Indicator]) -> list[Indicator]:
+def _clean_indicators(indicators: Iterable[Indicator], *, kept=()) -> list[Indicator]:
+    """The indicators chosen, checked; one no longer in use may stay (``kept``: those the
+    task asks already) but not be added."""
     chosen = list(indicators)
+    kept = {i.pk for i in kept}
     if not chosen:
         raise FieldError("indicators", _("Choose at least one indicator for the form."))
     for indicator in chosen:
@@ -115,15 +118,18 @@ def _clean_indicators(indicators: Iterable[Indicator]) -> list[Indicator]:
                 _("%(name)s is computed from the ledger; it cannot be asked for in a form.")
                 % {"name": indicator.name},
             )
-        if not indicator.is_active:
+        if not indicator.is_active and indicator.pk not in kept:
             raise FieldError(
                 "indicators", _("%(name)s is no longer in use.") % {"name": indicator.name}
             )
     return sorted(set(chosen), key=lambda i: (i.category, i.order, i.code))
 
 
-def _clean_units(units: Iterable[Unit], region: Region) -> list[Unit]:
+def _clean_units(units: Iterable[Unit], region: Region, *, kept=()) -> list[Unit]:
+    """The units chosen, checked; one no longer active may stay (``kept``: those the task
+    asks already: it is not asked while inactive) but not be added."""
     chosen = list(units)
+    kept = {u.pk for u in kept}
     if not chosen:
         raise FieldError("units", _("Choose at least one unit to send the form to."))
     for unit in chosen:
@@ -134,7 +140,7 @@ def _clean_units(units: Iterable[Unit], region: Region) -> list[Unit]:
                 "units",
                 _("%(unit)s lies outside %(region)s.") % {"unit": unit.name, "region": region.name},
             )
-        if not unit.is_active:
+        if not unit.is_active and unit.pk not in kept:
             raise FieldError("units", _("%(unit)s is no longer active.") % {"unit": unit.name})
     return sorted(set(chosen), key=lambda u: (u.region_path, u.name))
 
@@ -149,10 +155,21 @@ def _local_time(moment: datetime.time, day: datetime.date) -> datetime.time:
     """A time of day as the office's clock shows it: a time given with an offset
     ("09:00Z", "17:00+08:00", from the API) is moved to the site's time zone (on ``day``,
     for a zone with daylight saving) and stored without one, as the deadlines are
-    computed in that zone."""
+    computed in that zone. Raises FieldError for a time that falls on another day there."""
     if moment.utcoffset() is None:
         return moment.replace(tzinfo=None)
     local = datetime.datetime.combine(day, moment).astimezone(timezone.get_default_timezone())
+    if local.date() != day:
+        # (20:00Z is 04:00 of the next day in Beijing: the weekday or the day of the month
+        # given would be a day early; refused rather than guessed)
+        raise FieldError(
+            "due_time",
+            _(
+                "%(time)s falls on another day in the office's time zone (%(local)s); give "
+                "the time as the office's clock shows it."
+            )
+            % {"time": moment.isoformat(), "local": local.strftime("%H:%M")},
+        )
     return local.time().replace(tzinfo=None)
 
 
@@ -288,8 +305,11 @@ def task_update(
     Raises Forbidden unless the actor is the office over the task; FieldError."""
     require_manage(actor, region_path=task.region_path, what=str(task))
     new_title = _clean_title(title) if title is not None else None
-    new_indicators = _clean_indicators(indicators) if indicators is not None else None
-    new_units = _clean_units(units, task.region) if units is not None else None
+    new_indicators = new_units = None
+    if indicators is not None:
+        new_indicators = _clean_indicators(indicators, kept=task.indicators.all())
+    if units is not None:
+        new_units = _clean_units(units, task.region, kept=task.units.all())
     with transaction.atomic():
         task = CollectionTask.objects.select_for_update().get(pk=task.pk)
         before = _task_snapshot(task)

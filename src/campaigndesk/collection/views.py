@@ -115,7 +115,7 @@ def task_edit(request: HttpRequest, id: int) -> HttpResponse:
         "indicators": list(obj.indicators.all()),
         "units": list(obj.units.all()),
     }
-    form = TaskEditForm(request.POST or None, initial=initial, region=obj.region)
+    form = TaskEditForm(request.POST or None, initial=initial, region=obj.region, task=obj)
     if request.method == "POST" and form.is_valid():
         try:
             services.task_update(actor=request.user, task=obj, **form.cleaned_data)
