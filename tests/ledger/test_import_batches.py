@@ -12,6 +12,7 @@ from campaigndesk.ledger.io.imports import import_batch_undo
 from campaigndesk.ledger.models import (
     EventRecord,
     Fact,
+    FigureRecord,
     ImportBatch,
     ImportedUpdate,
     MaterialRecord,
@@ -472,3 +473,27 @@ def test_an_update_file_moving_a_record_to_another_unit_puts_it_at_that_units_pl
     run_import(SYSTEM, io_world.campaign, "event", csv_bytes([header, row]), "2.csv")
     event = EventRecord.objects.get(external_id="E-1")
     assert (event.unit, event.region) == (io_world.township2_unit, io_world.township2)
+
+
+@pytest.mark.parametrize("kind", ["output", "material", "event", "figure"])
+def test_an_export_imported_again_unchanged_writes_nothing_and_keeps_undo(io_world, kind):
+    from campaigndesk.ledger.io.exports import export_records
+
+    data, name = good_file(kind)
+    first = run_import(SYSTEM, io_world.campaign, kind, data, name)
+    exported = export_records(actor=SYSTEM, campaign=io_world.campaign, record_kind=kind)
+    again = run_import(SYSTEM, io_world.campaign, kind, exported.read(), "again.csv")
+    assert (again.created, again.updated) == (0, 0)
+    assert not ImportedUpdate.objects.filter(batch=again.batch).exists()
+    # The first import can still be undone (the one after it changed nothing).
+    import_batch_undo(actor=SYSTEM, batch=again.batch)
+    import_batch_undo(actor=SYSTEM, batch=first.batch)
+    assert not RECORD_MODELS_BY_KIND[kind].objects.exists()
+
+
+RECORD_MODELS_BY_KIND = {
+    "output": MediaOutput,
+    "material": MaterialRecord,
+    "event": EventRecord,
+    "figure": FigureRecord,
+}

@@ -871,7 +871,10 @@ class _Importer:
         if self.kind == RecordKind.OUTPUT:
             self._flag_duplicates(rows)
         new = [r.record for r in rows if r.before is None]
-        changed = [r for r in rows if r.before is not None]
+        # A row naming a record it leaves as it is writes nothing (as an edit that changes
+        # nothing): an export imported again unchanged must not make the imports before
+        # it impossible to undo.
+        changed = [r for r in rows if r.before is not None and snapshot(r.record) != r.before]
         if new:
             self.writer.save_new(self.kind, new, batch=self.batch)  # type: ignore[arg-type]
             self.created += len(new)
