@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from campaigndesk.ledger.io.columns import number_text
+from campaigndesk.ledger.fields import TypedDecimal
 from campaigndesk.ledger.models import Approx, Evidence, Indicator
 from campaigndesk.regions.models import Region, Unit
 from campaigndesk.regions.paths import subtree_q
@@ -119,13 +119,6 @@ class TaskForm(TaskEditForm):
     )
 
 
-class NumberField(forms.DecimalField):
-    """A count as people type it: "1,800" and "1，800" are 1800, as in an import."""
-
-    def to_python(self, value):
-        return super().to_python(number_text(value) if isinstance(value, str) else value)
-
-
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -148,7 +141,7 @@ class FillForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.indicators = indicators
         for indicator in indicators:
-            self.fields[f"value_{indicator.code}"] = NumberField(
+            self.fields[f"value_{indicator.code}"] = TypedDecimal(
                 label=indicator_label(indicator),
                 required=False,
                 min_value=Decimal(0),

@@ -169,12 +169,7 @@ def rounds_owed(*, unit: Unit, now: datetime.datetime) -> QuerySet[CollectionRou
     narrow them to the tasks they show). None for a unit no longer active."""
     if not unit.is_active:
         return CollectionRound.objects.none()
-    locked = PeriodLock.objects.filter(
-        campaign=OuterRef("task__campaign"),
-        reopened_at__isnull=True,
-        start__lte=OuterRef("period_end"),
-        end__gte=OuterRef("period_end"),
-    )
+    locked = _locks_holding(OuterRef("task__campaign"), OuterRef("period_end"))
     return (
         CollectionRound.objects.filter(
             _asked_q("task__memberships__", due_at=F("due_at")),
@@ -264,15 +259,15 @@ class RoundStatus:
 def round_lock(round: CollectionRound) -> PeriodLock | None:
     """The lock that holds the round's period (its figures are dated on its last day, as
     ``rounds_owed`` judges it), or None: while it holds, no form of the round is filed."""
-    return (
-        PeriodLock.objects.filter(
-            campaign=round.task.campaign_id,
-            reopened_at__isnull=True,
-            start__lte=round.period_end,
-            end__gte=round.period_end,
-        )
-        .order_by("start")
-        .first()
+    return _locks_holding(round.task.campaign_id, round.period_end).order_by("start").first()
+
+
+def _locks_holding(campaign, period_end) -> QuerySet[PeriodLock]:
+    """The locks in force that hold a round of ``campaign`` whose period ends on
+    ``period_end`` (values, or references to the outer query's): its figures are dated
+    on that day."""
+    return PeriodLock.objects.filter(
+        campaign=campaign, reopened_at__isnull=True, start__lte=period_end, end__gte=period_end
     )
 
 

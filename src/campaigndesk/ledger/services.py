@@ -1174,7 +1174,7 @@ def output_url_keys_refresh(*, actor, campaign: Campaign | None = None) -> int:
     return changed
 
 
-class _CountingOutputs:
+class CountingOutputs:
     """The outputs of a campaign that count, among those sharing a link key or an outlet,
     title and date with ``records`` (read once); kept current as the caller changes
     statuses, so that a batch is judged in order without a query a record."""
@@ -1213,10 +1213,11 @@ class _CountingOutputs:
             return True
         return bool(record.url_key and self.by_url.get(record.url_key, set()) - {record.pk})
 
-    def counts(self, record: MediaOutput, counting: bool) -> None:
-        self._sets(
-            record.url_key, record.outlet_id, record.title, record.date, record.pk, add=counting
-        )
+    def counts(self, record: MediaOutput, counting: bool, *, as_pk: int | None = None) -> None:
+        """Count ``record`` (or not) against the outputs judged after it; ``as_pk`` names
+        one not stored yet."""
+        pk = record.pk if as_pk is None else as_pk
+        self._sets(record.url_key, record.outlet_id, record.title, record.date, pk, add=counting)
 
 
 # Outputs judged again a statement at a time (the IN lists stay short, for SQLite too).
@@ -1241,7 +1242,7 @@ def outputs_judge(*, actor, writer: "RecordWriter", ids: Iterable[int], reason: 
         )
         # What counts: outputs already judged (earlier batches, written) and those not
         # judged at all; the ones still to be judged count only once judged to, in order.
-        counting = _CountingOutputs(writer.campaign, outputs, leaving_out=set(ids[start:]))
+        counting = CountingOutputs(writer.campaign, outputs, leaving_out=set(ids[start:]))
         moved = []
         for output in outputs:
             try:
@@ -1252,31 +1253,30 @@ def outputs_judge(*, actor, writer: "RecordWriter", ids: Iterable[int], reason: 
             status = RecordStatus.DUPLICATE if counting.repeats(output) else RecordStatus.ACTIVE
             counting.counts(output, status == RecordStatus.ACTIVE)
             if status != output.status:
+                moved.append((output, output.status))
                 output.status = status
-                moved.append(output)
         if not moved:
             continue
         for status in (RecordStatus.ACTIVE, RecordStatus.DUPLICATE):
             # (their time of change stays: the outputs themselves were not changed, and
             # an import that filed them can still be undone)
-            MediaOutput.objects.filter(pk__in=[o.pk for o in moved if o.status == status]).update(
-                status=status
-            )
+            MediaOutput.objects.filter(
+                pk__in=[o.pk for o, _was in moved if o.status == status]
+            ).update(status=status)
         replace_facts(
-            RecordKind.OUTPUT, moved, indicators=writer.indicators, ancestors=writer.ancestors
+            RecordKind.OUTPUT,
+            [o for o, _was in moved],
+            indicators=writer.indicators,
+            ancestors=writer.ancestors,
         )
-        for output in moved:
+        for output, was in moved:
             verdict = "cleared" if output.status == RecordStatus.ACTIVE else "flagged"
             _audit_record(
                 actor,
                 f"duplicate_{verdict}",
                 RecordKind.OUTPUT,
                 output,
-                before={
-                    "status": RecordStatus.DUPLICATE
-                    if output.status == RecordStatus.ACTIVE
-                    else RecordStatus.ACTIVE
-                },
+                before={"status": was},
                 after={"status": output.status},
                 extra={"reason": reason},
             )

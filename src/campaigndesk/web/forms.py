@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigndesk.campaigns.models import Campaign
-from campaigndesk.ledger.io.columns import number_text
+from campaigndesk.ledger.fields import TypedDecimal, TypedInteger
 from campaigndesk.ledger.models import (
     Aggregation,
     Approx,
@@ -22,20 +22,6 @@ from campaigndesk.ledger.models import (
 from campaigndesk.regions.models import Outlet, Unit
 
 MAX_EVENT_FIELDS = 6
-
-
-class TypedInteger(forms.IntegerField):
-    """A whole number as people type it: "1,800" and "１８００" are 1800, as in an import."""
-
-    def to_python(self, value):
-        return super().to_python(number_text(value) if isinstance(value, str) else value)
-
-
-class TypedDecimal(forms.DecimalField):
-    """A number as people type it ("6,200.5"), as in an import."""
-
-    def to_python(self, value):
-        return super().to_python(number_text(value) if isinstance(value, str) else value)
 
 
 def whole_number(label, *, required: bool = True, initial=None) -> forms.IntegerField:

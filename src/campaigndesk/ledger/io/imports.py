@@ -74,6 +74,7 @@ from ..models import (
     RecordStatus,
 )
 from ..services import (
+    CountingOutputs,
     RecordWriter,
     evidence_follow,
     output_identity,
@@ -917,14 +918,6 @@ class _Importer:
         output a row updates is checked again only when its link, outlet, title or date
         changes; otherwise its status (the office's verdict) stays."""
         records: list[MediaOutput] = [r.record for r in rows]  # type: ignore[misc]
-        keys = {r.url_key for r in records if r.url_key}
-        query = Q(
-            outlet_id__in={r.outlet.pk for r in records},
-            title__in={r.title for r in records},
-            date__in={r.date for r in records},
-        )
-        if keys:
-            query |= Q(url_key__in=keys)
         # Whether each row's output is judged again: a new one, or one whose link, outlet,
         # title or date it changes. Those it moves are compared as they will be, not as
         # stored (two outputs may swap titles in one file).
@@ -943,40 +936,20 @@ class _Importer:
             for row, again in zip(rows, judged, strict=True)
             if again and row.identity is not None and row.before["status"] == RecordStatus.ACTIVE
         ]
-        by_url: dict[str, set[int]] = defaultdict(set)
-        by_item: dict[tuple, set[int]] = defaultdict(set)
         # Repeating counts against outputs that count: a flagged copy does not make the
         # output it copies (or a third one) a repeat.
-        stored = MediaOutput.objects.filter(
-            campaign=self.campaign, status=RecordStatus.ACTIVE
-        ).filter(query)
-        for pk, key, outlet_id, title, date in stored.values_list(
-            "pk", "url_key", "outlet_id", "title", "date"
-        ):
-            if pk in leaving:
-                continue
-            if key:
-                by_url[key].add(pk)
-            by_item[(outlet_id, title, date)].add(pk)
+        counting = CountingOutputs(self.campaign, records, leaving_out=leaving)
         for index, (record, again) in enumerate(zip(records, judged, strict=True)):
-            own = {record.pk} if record.pk else set()
-            item = (record.outlet.pk, record.title, record.date)
             if again:
-                repeated = bool(by_item.get(item, set()) - own) or bool(
-                    record.url_key and by_url.get(record.url_key, set()) - own
-                )
+                repeated = counting.repeats(record)
                 if repeated and record.status == RecordStatus.ACTIVE:
                     record.status = RecordStatus.DUPLICATE
                     self.duplicates += 1
                 elif not repeated and record.status == RecordStatus.DUPLICATE:
                     record.status = RecordStatus.ACTIVE  # (moved off what it repeated)
-            if record.status != RecordStatus.ACTIVE:
-                continue
-            # Later rows of the chunk compare with this one (a marker, not a stored id).
-            marker = -(index + 1)
-            by_item[item].add(marker)
-            if record.url_key:
-                by_url[record.url_key].add(marker)
+            if record.status == RecordStatus.ACTIVE:
+                # Later rows of the chunk compare with this one (a new one by a marker).
+                counting.counts(record, True, as_pk=record.pk or -(index + 1))
 
 
 @functools.cache
