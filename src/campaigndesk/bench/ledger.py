@@ -1112,10 +1112,12 @@ class HandSummarySQL(HandSQL):
         now from the members' first buckets; weekly, places from the weekly member counts
         (they add up over counties) and units from the region's own weekly count."""
         kinds = (1, 2, 3, 4)
+        # (DISTINCT: a unit may have first buckets under several counties; the kinds
+        # named so that the index on the first buckets answers)
         first = (
-            # (DISTINCT: a unit may have first buckets under several counties)
-            "SELECT {g}member_kind, COUNT(DISTINCT member) AS n "
-            f"FROM ledger_factfirstseen WHERE {self.where}"
+            "SELECT {g}member_kind, COUNT(*) AS n FROM (SELECT DISTINCT {inner}member_kind, "
+            f"member FROM ledger_factfirstseen WHERE {self.where} AND member_kind IN "
+            f"({', '.join(map(str, kinds))})) d"
         )
 
         def pivot(rows: str, g: str | None, total: int) -> str:
@@ -1126,11 +1128,11 @@ class HandSummarySQL(HandSQL):
                 " GROUP BY g" if g else ""
             )
 
-        total = pivot(first.format(g="") + " GROUP BY member_kind", None, 1)
+        total = pivot(first.format(g="", inner="") + " GROUP BY member_kind", None, 1)
         if group is None:
             return total
         if group == "county_code":
-            grouped = first.format(g="county_code AS g, ") + " GROUP BY county_code, member_kind"
+            grouped = first.format(g="g, ", inner="county_code AS g, ") + " GROUP BY g, member_kind"
             return pivot(grouped, "g", 0) + " UNION ALL " + total
         # Weekly: places summed over the counties; units, the region's own count (its
         # "region_path < %s" is always true: it keeps the statement's parameters the
