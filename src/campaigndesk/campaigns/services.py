@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Min, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from campaigndesk.accounts.audit import audit_log, records_denials, snapshot
 from campaigndesk.accounts.scoping import is_admin, require_manage
-from campaigndesk.common.errors import DomainError, ImportRejected, RowError
+from campaigndesk.common.errors import DomainError, FieldError, ImportRejected, RowError
 from campaigndesk.documents.textnorm import match_key
 from campaigndesk.regions.models import Region, RegionLevel, Unit, UnitAlias
 from campaigndesk.regions.paths import codes_of, is_within, subtree_q
@@ -144,9 +146,43 @@ def campaign_update(
         if not campaign.name.strip():
             raise DomainError(_("A campaign needs a name."))
         _check_period(campaign.start_date, campaign.end_date, _("The campaign"))
+        _check_ledger_within(campaign)
         campaign.save()
         _audit(actor, "campaigns.campaign.updated", campaign, campaign, before=before)
     return campaign
+
+
+def _check_ledger_within(campaign: Campaign) -> None:
+    """Raise FieldError when the campaign's ledger holds records dated outside its
+    (changed) period: they would still count, yet no lock could cover them and no edit
+    keep them, so a bulletin's figures could change unseen."""
+    from campaigndesk.ledger.models import RECORD_MODELS  # (the ledger builds on campaigns)
+
+    for name, outside, edge in (
+        ("start_date", Q(date__lt=campaign.start_date), Min("date")),
+        ("end_date", Q(date__gt=campaign.end_date), Max("date")),
+    ):
+        count, days = 0, []
+        for model in RECORD_MODELS.values():
+            found = model.objects.filter(outside, campaign=campaign).aggregate(
+                n=Count("pk"), day=edge
+            )
+            count += found["n"]
+            if found["day"] is not None:
+                days.append(found["day"])
+        if count:
+            day = min(days) if name == "start_date" else max(days)
+            raise FieldError(
+                name,
+                ngettext(
+                    "%(count)s ledger record is dated %(date)s, outside the new period: "
+                    "move or delete it first.",
+                    "%(count)s ledger records are dated outside the new period (as far as "
+                    "%(date)s): move or delete them first.",
+                    count,
+                )
+                % {"count": count, "date": day.isoformat()},
+            )
 
 
 @records_denials("campaigns.unit.add")

@@ -187,6 +187,15 @@ class RecordWriter:
                     % {"start": lock.start, "end": lock.end},
                 )
 
+    def check_change_unlocked(self, before: dict, record: Record, old_date) -> None:
+        """Raise FieldError when a record changed from ``before`` (its snapshot, dated
+        ``old_date``) to ``record`` lies, or lay, in a locked period. A change that
+        changes nothing is not one: an export imported again, or a form saved as it was,
+        passes over the records of a locked period."""
+        if snapshot(record) != before:
+            self.check_unlocked(old_date)
+            self.check_unlocked(record.date)
+
     def check_unit(self, unit: Unit) -> None:
         allowed = self._writable_units.get(unit.pk)
         if allowed is None:
@@ -221,8 +230,12 @@ class RecordWriter:
 
     # --- preparing ------------------------------------------------------------------
 
-    def prepare(self, kind: str, values: dict, instance: Record | None = None) -> Record:
-        """An unsaved (or changed) record of ``kind`` from ``values``, fully validated."""
+    def prepare(
+        self, kind: str, values: dict, instance: Record | None = None, *, check_lock: bool = True
+    ) -> Record:
+        """An unsaved (or changed) record of ``kind`` from ``values``, fully validated;
+        without ``check_lock``, its date may lie in a locked period (for a change, which
+        is refused only when it changes something: see ``check_change_unlocked``)."""
         model = RECORD_MODELS.get(kind)
         if model is None:
             raise DomainError(_("Unknown record kind: %(kind)s") % {"kind": kind})
@@ -255,7 +268,8 @@ class RecordWriter:
         self.check_region(region)
         record.region_path, record.unit_region_path = region.path, unit.region_path
         record.date = self.check_date(record.date)
-        self.check_unlocked(record.date)
+        if check_lock:
+            self.check_unlocked(record.date)
         if record.schedule_item_id and record.schedule_item.campaign_id != self.campaign.pk:
             raise FieldError("schedule_item", _reference_message("schedule_item"))
         _clean_text(record, values)
@@ -1047,15 +1061,16 @@ def record_update(*, actor, record_kind: str, record: Record, **changes) -> Reco
     with transaction.atomic():
         fresh = _locked_copy(record, writer)
         writer.check_unit(fresh.unit)
-        writer.check_unlocked(fresh.date)
-        before = snapshot(fresh)
+        before, old_date = snapshot(fresh), fresh.date
         old_path = fresh.region_path
         identity = output_identity(fresh) if record_kind == RecordKind.OUTPUT else None
-        updated = writer.prepare(record_kind, changes, instance=fresh)
+        updated = writer.prepare(record_kind, changes, instance=fresh, check_lock=False)
         if snapshot(updated) == before:
             # Nothing changed (a form saved again as it was): nothing to write or audit,
-            # and the record stays as its import left it (an undo checks that).
+            # and the record stays as its import left it (an undo checks that); in a
+            # locked period too.
             return RecordOutcome(record=updated, warnings=[])
+        writer.check_change_unlocked(before, updated, old_date)
         warnings = []
         if identity is not None and output_identity(updated) != identity:
             if writer.duplicate_of(updated):

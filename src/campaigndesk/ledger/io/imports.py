@@ -791,16 +791,22 @@ class _Importer:
                     continue  # (another unit: at its own place, as a new record would be)
                 fields.pop(name, None)
         try:
+            before = old_date = None
             if instance is not None:
                 # The same checks as changing the record by hand: its present unit and
-                # date must be open to the actor too.
+                # date must be open to the actor too (the date only when the row changes
+                # the record: an export imported again passes over a locked period).
                 self.writer.check_unit(instance.unit)
-                self.writer.check_unlocked(instance.date)
+                before, old_date = snapshot(instance), instance.date
                 if self.writing:
-                    row.before = snapshot(instance)
+                    row.before = before
                     if self.kind == RecordKind.OUTPUT:
                         row.identity = output_identity(instance)
-            row.record = self.writer.prepare(self.kind, fields, instance=instance)
+            row.record = self.writer.prepare(
+                self.kind, fields, instance=instance, check_lock=instance is None
+            )
+            if before is not None:
+                self.writer.check_change_unlocked(before, row.record, old_date)
         except FieldError as error:
             self.error(number, error.field, error.message)
             return False
