@@ -12,6 +12,8 @@ from ..collection.helpers import matrix_ids
 from ..documents.helpers import matrix_report
 from ..reporting.matrix import SPECS as REPORTING_SPECS
 from ..reporting.matrix import matrix_reporting
+from .matrix_ledger import LEDGER_SPECS, matrix_ledger
+from .matrix_locks import LOCK_SPECS, matrix_locks
 from .seed import matrix_export_template, matrix_records
 
 ROLES = [
@@ -259,7 +261,8 @@ SPECS = [
     ),
     # A record under another campaign's address, and a record of another kind.
     ("GET", "/campaigns/{campaign}/ledger/event/{other_event}/", None, logged_in(404)),
-    ("GET", "/campaigns/{campaign}/ledger/output/{township_event}/", None, logged_in(404)),
+    # (an event's id that no output has: see matrix_ledger)
+    ("GET", "/campaigns/{campaign}/ledger/output/{ledger_event}/", None, logged_in(404)),
     (
         "GET",
         "/campaigns/{campaign}/import/",
@@ -429,6 +432,8 @@ SPECS = [
 
 # One test per URL, all roles in it (one world instead of ten); a failure lists every
 # role whose status differs.
+SPECS += LEDGER_SPECS + LOCK_SPECS
+
 MATRIX = [
     pytest.param(method, url, data, expected, id=f"{method} {url}")
     for method, url, data, expected in SPECS
@@ -449,7 +454,8 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture
-def ids(world) -> dict[str, int]:
+def ids(world, settings, tmp_path) -> dict[str, int]:
+    settings.MEDIA_ROOT = tmp_path / "media"  # (evidence files of the seeded records)
     return {
         **{name: getattr(world, name).pk for name in WORLD_IDS},
         **matrix_ids(world),
@@ -457,6 +463,8 @@ def ids(world) -> dict[str, int]:
         **matrix_export_template(world),
         **matrix_report(world),
         **matrix_reporting(world),
+        **matrix_ledger(world),
+        **matrix_locks(world),
     }
 
 

@@ -3,6 +3,7 @@ import form. Forms only parse what was typed; the ledger services validate and w
 (a FieldError from them is shown on its field)."""
 
 import datetime
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
@@ -14,6 +15,7 @@ from campaigndesk.ledger.models import (
     Aggregation,
     Approx,
     EventRecord,
+    Evidence,
     Indicator,
     MaterialRecord,
     MediaOutput,
@@ -59,6 +61,12 @@ def date_field(label, *, required: bool = True, campaign: Campaign | None = None
     )
 
 
+def _plain(value: Decimal) -> str:
+    """A stored number as one would type it: "12" for 12.0000, "6.5" for 6.5000."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def default_date(campaign: Campaign) -> datetime.date:
     """Today, or the campaign's nearest day when today lies outside it."""
     today = timezone.localdate()
@@ -72,10 +80,15 @@ class RecordForm(forms.Form):
     record_kind = ""
     field_order: list[str] = []
 
-    def __init__(self, data=None, *, campaign: Campaign, units: list[Unit], initial=None):
+    def __init__(
+        self, data=None, *, campaign: Campaign, units: list[Unit], initial=None, record=None
+    ):
         initial = dict(initial or {})
+        if record is not None:
+            initial.update(self.initial_of(record))
         initial.setdefault("date", default_date(campaign))
         super().__init__(data, initial=initial)
+        self.record = record
         self.campaign = campaign
         self.units = units
         self.fields["date"] = date_field(_("Date"), campaign=campaign)
@@ -88,6 +101,18 @@ class RecordForm(forms.Form):
                 empty_label=None,
             )
         self.order_fields(["unit", *self.field_order])
+
+    def initial_of(self, record) -> dict:
+        """The form's values as ``record`` holds them (to edit it): related objects by
+        their id, numbers as typed (no trailing zeros of the stored places)."""
+        initial = {}
+        for name in ("unit", *self.field_order):
+            field = record._meta.get_field(name)
+            value = getattr(record, field.attname)
+            if isinstance(value, Decimal):
+                value = _plain(value)
+            initial[name] = value
+        return initial
 
     @property
     def fixed_unit(self) -> Unit | None:
@@ -162,6 +187,15 @@ class FigureForm(RecordForm):
     source = forms.CharField(label=_("Source"), max_length=300, required=False)
     field_order = ["indicator", "value", "approx", "date", "period_start", "source"]
 
+    def __init__(self, *args, record=None, **kwargs):
+        super().__init__(*args, record=record, **kwargs)
+        if record is not None:
+            # (a figure of an indicator since retired can still be corrected)
+            field = self.fields["indicator"]
+            field.queryset = (
+                field.queryset | Indicator.objects.filter(pk=record.indicator_id)
+            ).order_by("category", "order", "code")
+
     def values(self) -> dict:
         data = super().values()
         data["approx"] = data.get("approx") or ""
@@ -174,6 +208,14 @@ FORMS: dict[str, type[RecordForm]] = {
     RecordKind.MATERIAL: MaterialForm,
     RecordKind.FIGURE: FigureForm,
 }
+
+
+class EvidenceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of evidence"), choices=Evidence.Kind.choices)
+    file = forms.FileField(
+        label=_("Photo or PDF (at most 10 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,.pdf"}),
+    )
 
 
 class ImportForm(forms.Form):

@@ -1,12 +1,14 @@
-"""Ledger pages (thin): record lists with filters, sorting, pages and export; one record;
-the entry forms; the import page with its templates. Reads go through
-``ledger.selectors``, writes through ``ledger.services`` and ``ledger.io``."""
+"""Ledger pages (thin): record lists with filters, sorting, pages and export; one record
+with its evidence, and its edit, delete and duplicate verdict; the entry forms; the import
+page with its templates. Reads go through ``ledger.selectors``, writes through
+``ledger.services`` and ``ledger.io``."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import (
+    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -17,20 +19,22 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from campaigndesk.accounts.scoping import can_manage
 from campaigndesk.campaigns import selectors as campaign_selectors
 from campaigndesk.campaigns.models import Campaign
 from campaigndesk.common.errors import DomainError, Forbidden, ImportRejected, NotFound
 from campaigndesk.ledger import selectors as ledger
 from campaigndesk.ledger import services as ledger_services
 from campaigndesk.ledger.io import exports, imports, templates
-from campaigndesk.ledger.models import RECORD_MODELS, RecordKind
+from campaigndesk.ledger.models import RECORD_MODELS, Evidence, RecordKind, RecordStatus
 from campaigndesk.regions import selectors as region_selectors
 from campaigndesk.regions.models import Unit
 
 from . import memory
 from .dashboard import region_choices
-from .forms import FORMS, ImportForm
+from .forms import FORMS, EvidenceForm, ImportForm
 from .ledger_filters import LedgerFilterForm, sort_links, sorted_records
 
 PAGE_SIZE = 50
@@ -132,16 +136,28 @@ def record_export(request: HttpRequest, id: int, kind: str) -> HttpResponse:
     return export.as_download()
 
 
-@login_required
-def record_detail(request: HttpRequest, id: int, kind: str, record_id: int) -> HttpResponse:
-    """One record, for whoever may see it (the same "not found" otherwise)."""
-    campaign = _campaign(request, id)
+def _record(request: HttpRequest, campaign: Campaign, kind: str, record_id: int):
+    """The record of ``kind`` in ``campaign`` the actor may see (404 alike otherwise)."""
     try:
         record = ledger.access_record(actor=request.user, record_kind=kind, id=record_id)
     except NotFound:
         raise Http404() from None
     if record.campaign_id != campaign.pk:
         raise Http404()
+    return record
+
+
+def _record_url(campaign: Campaign, kind: str, record) -> str:
+    return reverse("web:record", args=[campaign.pk, kind, record.pk])
+
+
+@login_required
+def record_detail(request: HttpRequest, id: int, kind: str, record_id: int) -> HttpResponse:
+    """One record, for whoever may see it (the same "not found" otherwise), with its
+    evidence; for whoever may file for its unit, its edit and delete and an evidence
+    upload; for the office, the verdict on evidence and on a suspected duplicate."""
+    campaign = _campaign(request, id)
+    record = _record(request, campaign, kind, record_id)
     model = RECORD_MODELS[kind]
     shown = [
         f
@@ -165,14 +181,192 @@ def record_detail(request: HttpRequest, id: int, kind: str, record_id: int) -> H
         else:
             value = getattr(record, field.name)
         fields.append((field.verbose_name, value))
+    is_office = can_manage(request.user, region_path=record.region_path)
     context = {
         "campaign": campaign,
         "kind": kind,
         "record": record,
         "fields": fields,
         "evidence": ledger.evidence_for(record_kind=kind, record=record),
+        "can_edit": ledger_services.can_write_unit(request.user, record.unit),
+        "is_office": is_office,
+        "is_duplicate": getattr(record, "status", None) == RecordStatus.DUPLICATE,
+        "evidence_form": EvidenceForm(),
     }
     return render(request, "web/record.html", context)
+
+
+def _writable_record(request: HttpRequest, id: int, kind: str, record_id: int):
+    """(campaign, record) for a change: 404 for a record one may not see, 403 for one
+    whose unit one may not file for."""
+    campaign = _campaign(request, id)
+    record = _record(request, campaign, kind, record_id)
+    if not ledger_services.can_write_unit(request.user, record.unit):
+        raise PermissionDenied(
+            _("You may not change the records of %(unit)s.") % {"unit": record.unit}
+        )
+    return campaign, record
+
+
+@login_required
+def record_edit(request: HttpRequest, id: int, kind: str, record_id: int) -> HttpResponse:
+    """The record's entry form filled in with what it holds; saving changes only what
+    was changed (a record in a locked period is refused, with the reason)."""
+    campaign, record = _writable_record(request, id, kind, record_id)
+    units = writable_units(request.user, campaign)
+    if record.unit_id not in {unit.pk for unit in units}:
+        units = sorted([*units, record.unit], key=lambda unit: (unit.region_path, unit.name))
+    form_class = FORMS[kind]
+    data = request.POST if request.method == "POST" else None
+    form = form_class(data, campaign=campaign, units=units, record=record)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = ledger_services.record_update(
+                actor=request.user, record_kind=kind, record=record, **form.values()
+            )
+        except NotFound:
+            raise Http404() from None
+        except Forbidden as error:
+            form.add_error(None, str(error))
+        except DomainError as error:
+            field = getattr(error, "field", None)
+            form.add_error(field if field in form.fields else None, str(error))
+        else:
+            messages.success(request, _("Saved: %(record)s.") % {"record": outcome.record})
+            for warning in outcome.warnings:
+                messages.warning(request, warning)
+            return redirect(_record_url(campaign, kind, outcome.record))
+    context = {
+        "campaign": campaign,
+        "kind": kind,
+        "kind_label": RecordKind(kind).label,
+        "record": record,
+        "form": form,
+        "fixed_unit": form.fixed_unit,
+    }
+    return render(request, "web/record_edit.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+def record_delete(request: HttpRequest, id: int, kind: str, record_id: int) -> HttpResponse:
+    """GET asks to confirm; POST deletes the record with its facts and evidence (audited),
+    unless its period is locked."""
+    campaign, record = _writable_record(request, id, kind, record_id)
+    if request.method == "POST":
+        try:
+            ledger_services.record_delete(actor=request.user, record_kind=kind, record=record)
+        except NotFound:
+            raise Http404() from None
+        except Forbidden as error:
+            raise PermissionDenied(str(error)) from None
+        except DomainError as error:
+            messages.error(request, str(error))
+            return redirect(_record_url(campaign, kind, record))
+        messages.success(request, _("Deleted: %(record)s.") % {"record": record})
+        return redirect(reverse("web:ledger", args=[campaign.pk, kind]))
+    context = {"campaign": campaign, "kind": kind, "record": record}
+    return render(request, "web/record_delete.html", context)
+
+
+@login_required
+@require_POST
+def evidence_add(request: HttpRequest, id: int, kind: str, record_id: int) -> HttpResponse:
+    """Attach a photo, sign-in sheet or screenshot to the record (whoever may file for its
+    unit); a refused file is named with the reason, and nothing is kept."""
+    campaign, record = _writable_record(request, id, kind, record_id)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _error_lines(form))
+        return redirect(_record_url(campaign, kind, record))
+    upload = form.cleaned_data["file"]
+    try:
+        if upload.size is not None and upload.size > ledger_services.EVIDENCE_MAX_BYTES:
+            raise DomainError(_("The file is larger than 10 MB."))
+        ledger_services.evidence_add(
+            actor=request.user,
+            record_kind=kind,
+            record=record,
+            data=upload.read(),
+            filename=upload.name or "evidence",
+            evidence_kind=form.cleaned_data["kind"],
+        )
+    except NotFound:
+        raise Http404() from None
+    except Forbidden as error:
+        raise PermissionDenied(str(error)) from None
+    except DomainError as error:
+        messages.error(request, f"{upload.name}：{error}")
+    else:
+        messages.success(request, _("Attached: %(name)s.") % {"name": upload.name})
+    return redirect(_record_url(campaign, kind, record))
+
+
+def _evidence(request: HttpRequest, campaign: Campaign, evidence_id: int) -> Evidence:
+    """Evidence of the campaign whose record the actor may see (404 alike otherwise)."""
+    evidence = Evidence.objects.filter(pk=evidence_id, campaign=campaign).first()
+    if evidence is None:
+        raise Http404()
+    _record(request, campaign, evidence.record_kind, evidence.record_id)
+    return evidence
+
+
+@login_required
+def evidence_file(request: HttpRequest, id: int, evidence_id: int) -> HttpResponse:
+    """The evidence file, as a download under the name it was uploaded with."""
+    campaign = _campaign(request, id)
+    evidence = _evidence(request, campaign, evidence_id)
+    return FileResponse(
+        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name
+    )
+
+
+@login_required
+@require_POST
+def evidence_verify(request: HttpRequest, id: int, evidence_id: int) -> HttpResponse:
+    """The office marks the evidence verified (audited; the first verifier stays)."""
+    campaign = _campaign(request, id)
+    evidence = _evidence(request, campaign, evidence_id)
+    try:
+        evidence = ledger_services.evidence_verify(actor=request.user, evidence=evidence)
+    except NotFound:
+        raise Http404() from None
+    except Forbidden as error:
+        raise PermissionDenied(str(error)) from None
+    messages.success(request, _("Verified: %(name)s.") % {"name": evidence.original_name})
+    return redirect(
+        reverse("web:record", args=[campaign.pk, evidence.record_kind, evidence.record_id])
+    )
+
+
+@login_required
+@require_POST
+def duplicate_resolve(request: HttpRequest, id: int, record_id: int) -> HttpResponse:
+    """The office's verdict on an output flagged as a suspected duplicate: a duplicate is
+    deleted; otherwise the output starts to count."""
+    campaign = _campaign(request, id)
+    kind = RecordKind.OUTPUT
+    record = _record(request, campaign, kind, record_id)
+    verdict = request.POST.get("verdict")
+    if verdict not in ("duplicate", "original"):
+        return HttpResponseBadRequest(
+            _("Choose a verdict."), content_type="text/plain; charset=utf-8"
+        )
+    try:
+        ledger_services.output_duplicate_resolve(
+            actor=request.user, record=record, is_duplicate=verdict == "duplicate"
+        )
+    except NotFound:
+        raise Http404() from None
+    except Forbidden as error:
+        raise PermissionDenied(str(error)) from None
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect(_record_url(campaign, kind, record))
+    if verdict == "duplicate":
+        messages.success(request, _("Deleted as a duplicate: %(record)s.") % {"record": record})
+        return redirect(reverse("web:ledger", args=[campaign.pk, kind]))
+    messages.success(request, _("Counted: %(record)s.") % {"record": record})
+    return redirect(_record_url(campaign, kind, record))
 
 
 # --- entry --------------------------------------------------------------------------------
@@ -291,6 +485,7 @@ def record_import(request: HttpRequest, id: int) -> HttpResponse:
         "errors": errors,
         "problems": problems,
         "kinds": KINDS,
+        "batches": imports.batch_list(actor=request.user, campaign=campaign)[:20],
     }
     status = 422 if errors else 200
     return render(request, "web/import.html", context, status=status)

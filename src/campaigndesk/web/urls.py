@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import export_templates, ledger_views, views
+from . import export_templates, ledger_views, period_views, views
 
 
 class RecordKindConverter:
@@ -82,6 +82,47 @@ urlpatterns = [
         "campaigns/<int:id>/export-templates/<int:template_id>/delete/",
         export_templates.template_delete,
         name="export_template_delete",
+    ),
+    path(
+        "campaigns/<int:id>/ledger/<recordkind:kind>/<int:record_id>/edit/",
+        ledger_views.record_edit,
+        name="record_edit",
+    ),
+    path(
+        "campaigns/<int:id>/ledger/<recordkind:kind>/<int:record_id>/delete/",
+        ledger_views.record_delete,
+        name="record_delete",
+    ),
+    path(
+        "campaigns/<int:id>/ledger/<recordkind:kind>/<int:record_id>/evidence/",
+        ledger_views.evidence_add,
+        name="evidence_add",
+    ),
+    path(
+        "campaigns/<int:id>/ledger/output/<int:record_id>/resolve/",
+        ledger_views.duplicate_resolve,
+        name="duplicate_resolve",
+    ),
+    path(
+        "campaigns/<int:id>/evidence/<int:evidence_id>/",
+        ledger_views.evidence_file,
+        name="evidence_file",
+    ),
+    path(
+        "campaigns/<int:id>/evidence/<int:evidence_id>/verify/",
+        ledger_views.evidence_verify,
+        name="evidence_verify",
+    ),
+    path("campaigns/<int:id>/locks/", period_views.lock_list, name="locks"),
+    path(
+        "campaigns/<int:id>/locks/<int:lock_id>/reopen/",
+        period_views.lock_reopen,
+        name="lock_reopen",
+    ),
+    path(
+        "campaigns/<int:id>/import/<int:batch_id>/undo/",
+        period_views.import_undo,
+        name="import_undo",
     ),
     path("units/", views.unit_list, name="unit_list"),
     path("units/<int:id>/", views.unit, name="unit"),

@@ -1,0 +1,279 @@
+"""A record's own pages: edit (the entry form filled in), delete (confirmed), evidence
+(attach, download, verify) and the office's verdict on a suspected duplicate. Each goes
+through the ledger services, so it is audited and refused in a locked period."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from campaigndesk.accounts.models import AuditEntry
+from campaigndesk.accounts.scoping import SYSTEM
+from campaigndesk.ledger import services as ledger
+from campaigndesk.ledger.models import EventRecord, Evidence, Fact, MediaOutput, RecordStatus
+
+from ..factories import OutletFactory
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+DAY = datetime.date(2024, 4, 2)
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _event(world, **values):
+    return ledger.record_create(
+        actor=SYSTEM,
+        campaign=world.campaign,
+        record_kind="event",
+        **{
+            "unit": world.township_unit,
+            "kind": "lecture",
+            "sessions": 2,
+            "participants": 60,
+            "date": DAY,
+            **values,
+        },
+    ).record
+
+
+def _url(world, record, suffix="", kind="event"):
+    return f"/campaigns/{world.campaign.pk}/ledger/{kind}/{record.pk}/{suffix}"
+
+
+def _participants(world) -> Decimal:
+    return sum(
+        (
+            f.value
+            for f in Fact.objects.filter(
+                campaign=world.campaign, indicator__code="event_participants"
+            )
+        ),
+        Decimal(0),
+    )
+
+
+def test_the_edit_form_shows_the_record_and_saves_only_a_change(client, world):
+    event = _event(world, site="移民安置点")
+    client.force_login(world.reporter)
+    page = client.get(_url(world, event, "edit/"))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert 'value="60"' in body and 'value="移民安置点"' in body and 'value="2024-04-02"' in body
+    data = {
+        "kind": "lecture",
+        "date": "2024-04-02",
+        "sessions": "3",
+        "participants": "1,860",
+        "site": "移民安置点",
+    }
+    response = client.post(_url(world, event, "edit/"), data)
+    assert response.status_code == 302 and response["Location"] == _url(world, event)
+    event.refresh_from_db()
+    assert (event.sessions, event.participants) == (3, 1860)
+    # Audited with what it held before; the rollup's facts follow.
+    entry = AuditEntry.objects.get(action="ledger.event.updated", object_id=str(event.pk))
+    assert entry.before["participants"] == 60 and entry.after["participants"] == 1860
+    assert _participants(world) == 1860
+    # Sent again unchanged: nothing written.
+    client.post(_url(world, event, "edit/"), data)
+    assert AuditEntry.objects.filter(action="ledger.event.updated").count() == 1
+
+
+def test_a_bad_edit_says_why_and_writes_nothing(client, world):
+    event = _event(world)
+    client.force_login(world.office)
+    before = AuditEntry.objects.count()
+    # Participants at zero sessions: the service's rule, shown on the form.
+    response = client.post(
+        _url(world, event, "edit/"),
+        {
+            "unit": world.township_unit.pk,
+            "kind": "lecture",
+            "date": "2024-04-02",
+            "sessions": "0",
+            "participants": "5",
+        },
+    )
+    assert response.status_code == 422
+    assert 'role="alert"' in response.content.decode()
+    # A date outside the campaign.
+    response = client.post(
+        _url(world, event, "edit/"),
+        {
+            "unit": world.township_unit.pk,
+            "kind": "lecture",
+            "date": "2019-01-01",
+            "sessions": "2",
+            "participants": "5",
+        },
+    )
+    assert response.status_code == 422
+    event.refresh_from_db()
+    assert (event.sessions, event.participants, event.date) == (2, 60, DAY)
+    assert AuditEntry.objects.count() == before
+
+
+def test_a_record_in_a_locked_period_is_refused_with_the_reason(client, world):
+    event = _event(world)
+    ledger.period_lock(actor=SYSTEM, campaign=world.campaign, start=DAY, end=DAY)
+    client.force_login(world.office)
+    response = client.post(
+        _url(world, event, "edit/"),
+        {
+            "unit": world.township_unit.pk,
+            "kind": "lecture",
+            "date": "2024-04-02",
+            "sessions": "9",
+            "participants": "9",
+        },
+    )
+    assert response.status_code == 422 and "locked" in response.content.decode()
+    response = client.post(_url(world, event, "delete/"), follow=True)
+    assert "locked" in response.content.decode()
+    event.refresh_from_db()
+    assert event.sessions == 2
+
+
+def test_delete_asks_first_then_deletes_with_its_evidence(client, world):
+    event = _event(world)
+    ledger.evidence_add(
+        actor=SYSTEM,
+        record_kind="event",
+        record=event,
+        data=PNG,
+        filename="a.png",
+        evidence_kind="photo",
+    )
+    client.force_login(world.reporter)
+    confirm = client.get(_url(world, event, "delete/"))
+    assert confirm.status_code == 200 and "<form" in confirm.content.decode()
+    assert EventRecord.objects.filter(pk=event.pk).exists()
+    response = client.post(_url(world, event, "delete/"))
+    assert response.status_code == 302
+    assert response["Location"] == f"/campaigns/{world.campaign.pk}/ledger/event/"
+    assert not EventRecord.objects.filter(pk=event.pk).exists()
+    assert not Evidence.objects.filter(record_kind="event", record_id=event.pk).exists()
+    assert _participants(world) == 0
+    assert AuditEntry.objects.filter(
+        action="ledger.event.deleted", object_id=str(event.pk)
+    ).exists()
+
+
+def test_readers_and_other_units_may_not_change_a_record(client, world):
+    event = _event(world, unit=world.county_unit)
+    client.force_login(world.reporter)  # the township's reporter: not its unit
+    assert client.get(_url(world, event, "edit/")).status_code == 404  # (not even told)
+    client.force_login(world.user("observer"))
+    assert client.get(_url(world, event)).status_code == 200
+    assert client.post(_url(world, event, "delete/")).status_code == 403
+    assert "/edit/" not in client.get(_url(world, event)).content.decode()
+    assert EventRecord.objects.filter(pk=event.pk).exists()
+
+
+def test_evidence_is_attached_downloaded_and_verified_by_the_office(client, world):
+    event = _event(world)
+    client.force_login(world.reporter)
+    upload = SimpleUploadedFile("签到表.png", PNG, content_type="image/png")
+    response = client.post(_url(world, event, "evidence/"), {"kind": "sign_in", "file": upload})
+    assert response.status_code == 302
+    evidence = Evidence.objects.get(record_kind="event", record_id=event.pk)
+    assert evidence.original_name == "签到表.png" and evidence.uploaded_by == world.reporter
+    page = client.get(_url(world, event)).content.decode()
+    download = f"/campaigns/{world.campaign.pk}/evidence/{evidence.pk}/"
+    assert download in page and "/verify/" not in page  # (not the reporter's to verify)
+    file = client.get(download)
+    assert file.status_code == 200 and b"".join(file.streaming_content) == PNG
+    assert "attachment" in file["Content-Disposition"]
+    assert client.post(download + "verify/").status_code == 403
+    client.force_login(world.office)
+    assert download + "verify/" in client.get(_url(world, event)).content.decode()
+    assert client.post(download + "verify/").status_code == 302
+    evidence.refresh_from_db()
+    assert evidence.verified_by == world.office
+    assert AuditEntry.objects.filter(
+        action__contains="evidence", object_id=str(evidence.pk)
+    ).exists()
+
+
+def test_a_file_that_is_not_a_photo_or_pdf_is_refused_by_name(client, world):
+    event = _event(world)
+    client.force_login(world.reporter)
+    upload = SimpleUploadedFile("报表.exe", b"MZ\x90\x00binary", content_type="image/png")
+    response = client.post(
+        _url(world, event, "evidence/"), {"kind": "photo", "file": upload}, follow=True
+    )
+    assert "报表.exe" in response.content.decode()
+    assert not Evidence.objects.filter(record_id=event.pk).exists()
+    # No file at all: said so, nothing kept.
+    response = client.post(_url(world, event, "evidence/"), {"kind": "photo"}, follow=True)
+    assert (
+        'class="message error"' in response.content.decode() or "error" in response.content.decode()
+    )
+    assert not Evidence.objects.filter(record_id=event.pk).exists()
+
+
+def test_the_office_decides_on_a_suspected_duplicate(client, world):
+    outlet = OutletFactory()
+    values = dict(
+        actor=SYSTEM,
+        campaign=world.campaign,
+        record_kind="output",
+        unit=world.township_unit,
+        outlet=outlet,
+        kind="article",
+        title="宣讲进村",
+        date=DAY,
+    )
+    first = ledger.record_create(**values).record
+    second = ledger.record_create(**values).record
+    third = ledger.record_create(**values).record
+    assert second.status == third.status == RecordStatus.DUPLICATE
+    url = _url(world, second, kind="output")
+    client.force_login(world.reporter)
+    page = client.get(url).content.decode()
+    assert "Suspected duplicate" in page and "/resolve/" not in page
+    assert (
+        client.post(
+            url.replace(f"{second.pk}/", f"{second.pk}/resolve/"), {"verdict": "original"}
+        ).status_code
+        == 403
+    )
+    client.force_login(world.office)
+    resolve = f"/campaigns/{world.campaign.pk}/ledger/output/{{}}/resolve/"
+    assert resolve.format(second.pk) in client.get(url).content.decode()
+    # Not a duplicate: it counts.
+    assert client.post(resolve.format(second.pk), {"verdict": "original"}).status_code == 302
+    second.refresh_from_db()
+    assert second.status == RecordStatus.ACTIVE
+    # A duplicate: deleted.
+    response = client.post(resolve.format(third.pk), {"verdict": "duplicate"})
+    assert response.status_code == 302 and not MediaOutput.objects.filter(pk=third.pk).exists()
+    # An output not flagged: said so, nothing changed.
+    response = client.post(resolve.format(first.pk), {"verdict": "duplicate"}, follow=True)
+    assert "not flagged" in response.content.decode()
+    assert MediaOutput.objects.filter(pk=first.pk).exists()
+    # No verdict: a bad request.
+    assert client.post(resolve.format(first.pk), {}).status_code == 400
+
+
+def test_evidence_of_another_campaign_or_hidden_record_is_not_found(client, world):
+    event = _event(world, unit=world.county_unit)
+    evidence = ledger.evidence_add(
+        actor=SYSTEM,
+        record_kind="event",
+        record=event,
+        data=PNG,
+        filename="a.png",
+        evidence_kind="photo",
+    )
+    client.force_login(world.reporter)  # may not see the county unit's record
+    assert client.get(f"/campaigns/{world.campaign.pk}/evidence/{evidence.pk}/").status_code == 404
+    client.force_login(world.office)
+    assert (
+        client.get(f"/campaigns/{world.other_campaign.pk}/evidence/{evidence.pk}/").status_code
+        == 404
+    )
