@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from campaigndesk.accounts.scoping import read_scope, visible_q
 from campaigndesk.campaigns.models import Campaign
+from campaigndesk.campaigns.selectors import campaign_list
 from campaigndesk.common.errors import DomainError, NotFound
 from campaigndesk.regions.models import Region, RegionLevel
 from campaigndesk.regions.paths import is_within, subtree_q
@@ -81,7 +82,9 @@ def record_list(
 
 
 def access_record(*, actor, record_kind: str, id: int) -> Record:
-    """One record, or NotFound alike when missing and when not visible to the actor."""
+    """One record, or NotFound alike when missing and when not visible to the actor: it
+    must lie in the actor's sight and in a campaign the actor may open (as on the pages,
+    which reach a record through its campaign)."""
     model = RECORD_MODELS.get(record_kind)
     if model is None:
         raise NotFound()
@@ -93,7 +96,8 @@ def access_record(*, actor, record_kind: str, id: int) -> Record:
                     path_field="region_path",
                     unit_field="unit_id",
                     unit_path_field="unit_region_path",
-                )
+                ),
+                campaign__in=campaign_list(actor=actor).values("pk"),
             )
             .select_related("unit", "region", "campaign")
             .get(pk=id)

@@ -184,7 +184,11 @@ def ledger_import(
     file = ImportFile(source, filename).inspect()
     existing = _live_batch(campaign, record_kind, file.sha256)
     if existing is not None:
-        return _already(existing)
+        if batch_list(actor=actor, campaign=campaign).filter(pk=existing.pk).exists():
+            return _already(existing)
+        # Someone else's import: said without its details (who, when, how many rows),
+        # which the actor may not see; and not imported twice.
+        raise DomainError(_("This file was already imported into the campaign."))
     importer = _Importer(actor=actor, campaign=campaign, record_kind=record_kind, file=file)
     with transaction.atomic():
         try:
