@@ -6,7 +6,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
 from campaigndesk.common.errors import (
@@ -127,6 +127,20 @@ def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     # Raised while the body is read (DATA_UPLOAD_MAX_MEMORY_SIZE): answered in JSON like
     # every other error, not with Django's HTML page.
     return _error(request, 413, _("The request is too large."))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # ninja raises one when the body does not parse (400) and when a browser's write lacks
+    # its CSRF token (403); said in the reader's language, as every other error is.
+    if exc.status_code == 400:
+        detail = _("The body is not valid JSON.")
+        return _error(request, 400, detail, [{"row": None, "field": "", "message": detail}])
+    if exc.status_code == 403:
+        return _error(
+            request, 403, _("The CSRF token is missing or wrong: reload the page and try again.")
+        )
+    return _error(request, exc.status_code, str(exc))
 
 
 @api.exception_handler(TokenRejected)

@@ -17,16 +17,38 @@ def nul_message() -> str:
 
 def nul_at(value: object, path: tuple = ()) -> tuple | None:
     """The path of the first text (or key) holding a NUL character in ``value``."""
+    return _text_at(value, lambda text: "\x00" in text, path)
+
+
+def surrogate_message() -> str:
+    return _("Holds half of a character (a lone surrogate), which text cannot hold.")
+
+
+def surrogate_at(value: object, path: tuple = ()) -> tuple | None:
+    """The path of the first text (or key) in ``value`` holding a lone surrogate (JSON can
+    write one as \\ud800; no database can store it, as UTF-8 cannot encode it)."""
+    return _text_at(value, _has_surrogate, path)
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _text_at(value: object, bad, path: tuple) -> tuple | None:
     if isinstance(value, str):
-        return path if "\x00" in value else None
+        return path if bad(value) else None
     if isinstance(value, dict):
         for key, item in value.items():
-            found = nul_at(key, (*path, key)) or nul_at(item, (*path, key))
+            found = _text_at(key, bad, (*path, key)) or _text_at(item, bad, (*path, key))
             if found is not None:
                 return found
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            found = nul_at(item, (*path, index))
+            found = _text_at(item, bad, (*path, index))
             if found is not None:
                 return found
     return None

@@ -12,7 +12,7 @@ from pydantic import BeforeValidator, ConfigDict, StrictBool, field_validator
 from campaigndesk.regions import selectors as region_selectors
 from campaigndesk.regions.models import Channel, OutletLevel, UnitKind
 
-from .parser import nul_at, nul_message
+from .parser import nul_at, nul_message, surrogate_at, surrogate_message
 from .refs import MAX_ID
 
 # --- Errors ------------------------------------------------------------------------------
@@ -49,10 +49,13 @@ class BodyIn(Schema):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _no_nul_character(cls, value):
-        # PostgreSQL's text cannot hold one (see api/parser.py).
+    def _storable_text(cls, value):
+        # PostgreSQL's text cannot hold a NUL (see api/parser.py), and no database text a
+        # lone surrogate: either would fail in the database (a 500).
         if nul_at(value) is not None:
             raise ValueError(nul_message())
+        if surrogate_at(value) is not None:
+            raise ValueError(surrogate_message())
         return value
 
 

@@ -13,9 +13,13 @@ _MESSAGES = {
     "int_type": gettext_lazy("A whole number is required."),
     "int_parsing": gettext_lazy("A whole number is required."),
     "int_from_float": gettext_lazy("A whole number is required."),
+    "int_parsing_size": gettext_lazy("A whole number is required."),
     "bool_type": gettext_lazy("true or false is required."),
     "bool_parsing": gettext_lazy("true or false is required."),
     "string_type": gettext_lazy("Text is required."),
+    "string_unicode": gettext_lazy(
+        "Holds half of a character (a lone surrogate), which text cannot hold."
+    ),
     "string_too_long": gettext_lazy("At most %(max_length)s characters."),
     "string_too_short": gettext_lazy("At least %(min_length)s characters."),
     "too_long": gettext_lazy("At most %(max_length)s items."),

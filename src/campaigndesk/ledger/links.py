@@ -55,7 +55,8 @@ def link_key(url: str) -> str:
         host = host[4:]
     if port is not None and port not in (80, 443):
         host = f"{host}:{port}"
-    path = unquote(parts.path).rstrip("/")
+    # (a decoded NUL written back as it came: no text column may hold one)
+    path = unquote(parts.path).replace("\x00", "%00").rstrip("/")
     # (a link copied out of a web page may have its & written as &amp;)
     pairs = [_decoded(piece) for piece in parts.query.replace("&amp;", "&").split("&") if piece]
     names = [piece.partition("=")[0] for piece in pairs]
@@ -78,9 +79,12 @@ def link_key(url: str) -> str:
 
 def _decoded(piece: str) -> str:
     """A query parameter with its name and value percent-decoded (a shared WeChat link
-    writes the ``==`` of ``__biz`` as ``%3D%3D``; ``+`` is a space), an ``&`` that was
-    escaped escaped again so that it cannot split the key's parameters. Never longer than
-    the piece: decoding shortens, and each ``&`` came from a ``%26``."""
+        writes the ``==`` of ``__biz`` as ``%3D%3D``; ``+`` is a space), an ``&`` that was
+        escaped escaped again so that it cannot split the key's parameters (and a NUL, which no
+    text column may hold, escaped again too). Never longer than
+        the piece: decoding shortens, and each ``&`` came from a ``%26``."""
     name, equals, value = piece.partition("=")
-    name, value = (unquote_plus(text).replace("&", "%26") for text in (name, value))
+    name, value = (
+        unquote_plus(text).replace("&", "%26").replace("\x00", "%00") for text in (name, value)
+    )
     return name + equals + value
