@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from campaigndesk.ledger.models import EventRecord
+from campaigndesk.ledger.models import EventRecord, Evidence
 
 from ..web.seed import matrix_export_template, seed
 from .helpers import (
@@ -208,6 +208,9 @@ def _pages(data, world) -> dict[str, str]:
         "ledger-outputs": f"/campaigns/{c}/ledger/output/?sort=views",
         "ledger-figures": f"/campaigns/{c}/ledger/figure/",
         "record": f"/campaigns/{c}/ledger/event/{data.township_event.pk}/",
+        "record-edit": f"/campaigns/{c}/ledger/event/{data.township_event.pk}/edit/",
+        "record-delete": f"/campaigns/{c}/ledger/event/{data.township_event.pk}/delete/",
+        "locks": f"/campaigns/{c}/locks/",
         "form-output": f"/campaigns/{c}/ledger/output/new/",
         "form-material": f"/campaigns/{c}/ledger/material/new/",
         "form-figure": f"/campaigns/{c}/ledger/figure/new/",
@@ -334,3 +337,52 @@ def test_no_page_is_wider_than_a_phone(browser, live_server, world):
         assert wider == {}
     finally:
         context.close()
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def test_the_office_corrects_a_record_backs_it_up_and_locks_its_period(
+    page, live_server, world, settings, tmp_path
+):
+    """On the pages alone: edit a record, attach its sign-in sheet and verify it, lock the
+    period; then the record refuses a change, saying why."""
+    settings.MEDIA_ROOT = tmp_path
+    data = seed(world, with_collection=False)
+    event = data.township_event
+    record = f"{live_server.url}/campaigns/{data.campaign.pk}/ledger/event/{event.pk}/"
+    log_in(page, live_server, "office")
+    page.goto(record)
+    press(page, page.locator("main a.button[href$='/edit/']"))
+    page.fill("#id_participants", "1,860")
+    press(page, page.locator("form.record-form button[type=submit]"))
+    page.wait_for_url(record)
+    event.refresh_from_db()
+    assert event.participants == 1860
+    # The sign-in sheet, attached and verified.
+    page.select_option("#id_kind", "sign_in")
+    page.set_input_files("#id_file", {"name": "签到表.png", "mimeType": "image/png", "buffer": PNG})
+    press(page, page.locator("form[action$='/evidence/'] button[type=submit]"))
+    page.wait_for_url(record)
+    assert page.locator("ul.evidence a", has_text="签到表.png").count() == 1
+    press(page, page.locator("ul.evidence form button"))
+    page.wait_for_url(record)
+    assert page.locator("ul.evidence form").count() == 0  # (verified: nothing left to do)
+    assert Evidence.objects.get(record_id=event.pk).verified_by == world.office
+    assert violations_of(page) == []
+    screenshot(page, "record-with-evidence")
+    # The period locked from the campaign's locks page.
+    page.goto(f"{live_server.url}/campaigns/{data.campaign.pk}/locks/")
+    page.fill("#id_start", event.date.isoformat())
+    page.fill("#id_end", event.date.isoformat())
+    page.fill("#id_reason", "月度通报已印发")
+    press(page, page.locator("form.record-form:not([action]) button[type=submit]"))
+    assert page.locator("main").inner_text().count(event.date.isoformat()) >= 1
+    screenshot(page, "locks")
+    page.goto(record + "edit/")
+    page.fill("#id_participants", "9")
+    press(page, page.locator("form.record-form button[type=submit]"))
+    alert = page.locator("form.record-form [role=alert]").first.inner_text()
+    assert event.date.isoformat() in alert  # (the locked period, named)
+    event.refresh_from_db()
+    assert event.participants == 1860
