@@ -277,3 +277,36 @@ def test_evidence_of_another_campaign_or_hidden_record_is_not_found(client, worl
         client.get(f"/campaigns/{world.other_campaign.pk}/evidence/{evidence.pk}/").status_code
         == 404
     )
+
+
+def test_the_outputs_list_leads_the_office_to_the_suspected_duplicates(client, world):
+    outlet = OutletFactory()
+    values = dict(
+        actor=SYSTEM,
+        campaign=world.campaign,
+        record_kind="output",
+        unit=world.township_unit,
+        outlet=outlet,
+        kind="article",
+        date=DAY,
+    )
+    first = ledger.record_create(**values, title="宣讲进村").record
+    copy = ledger.record_create(**values, title="宣讲进村").record
+    other = ledger.record_create(**values, title="文艺下乡").record
+    client.force_login(world.office)
+    url = f"/campaigns/{world.campaign.pk}/ledger/output/"
+    page = client.get(url).content.decode()
+    assert "1 suspected duplicate does not count" in page and "?status=duplicate" in page
+    flagged = client.get(url, {"status": "duplicate"}).content.decode()
+    assert f"/output/{copy.pk}/" in flagged
+    assert f"/output/{first.pk}/" not in flagged and f"/output/{other.pk}/" not in flagged
+    counting = client.get(url, {"status": "active"}).content.decode()
+    assert f"/output/{copy.pk}/" not in counting and f"/output/{other.pk}/" in counting
+    export = client.get(url + "export/", {"status": "duplicate", "format": "csv"})
+    assert export.status_code == 200
+    lines = b"".join(export.streaming_content).decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == 2  # the header and the copy
+    # An unknown status is the filter's error, not the whole list.
+    wrong = client.get(url, {"status": "gone"})
+    assert 'role="alert"' in wrong.content.decode()
+    assert f"/output/{first.pk}/" not in wrong.content.decode()

@@ -14,7 +14,7 @@ from campaigndesk.regions.models import Region, RegionLevel
 from campaigndesk.regions.paths import is_within, subtree_q
 
 from .facts import LEVEL_FIELD
-from .models import RECORD_MODELS, Evidence, Fact, PeriodLock, Record
+from .models import RECORD_MODELS, Evidence, Fact, PeriodLock, Record, RecordStatus
 from .rollup import Rollup, RollupFilter, RollupRow, base_facts, rollup
 
 __all__ = [
@@ -32,13 +32,22 @@ __all__ = [
 
 
 def record_list(
-    *, actor, campaign: Campaign, record_kind: str, filters: RollupFilter | None = None
+    *,
+    actor,
+    campaign: Campaign,
+    record_kind: str,
+    filters: RollupFilter | None = None,
+    status: str | None = None,
 ) -> QuerySet[Record]:
     """The campaign's records of a kind visible to the actor (its office subtree by region
-    or unit region, or its own unit), narrowed like a rollup, newest first."""
+    or unit region, or its own unit), narrowed like a rollup and, with ``status``, to the
+    media outputs that count or to the suspected duplicates; newest first. Raises
+    DomainError for an unknown record kind or status."""
     model = RECORD_MODELS.get(record_kind)
     if model is None:
         raise DomainError(_("Unknown record kind: %(kind)s") % {"kind": record_kind})
+    if status and status not in RecordStatus.values:
+        raise DomainError(_("Unknown status: %(status)s") % {"status": status})
     qs = model.objects.filter(campaign=campaign).filter(
         visible_q(
             actor,
@@ -65,6 +74,11 @@ def record_list(
             return model.objects.none()
         if own_kind and hasattr(model, "kind"):
             qs = qs.filter(kind=own_kind)
+    if status:
+        # (every kind but the outputs always counts)
+        if record_kind != "output":
+            return qs if status == RecordStatus.ACTIVE else model.objects.none()
+        qs = qs.filter(status=status)
     if record_kind == "output":
         if filters.channel:
             qs = qs.filter(outlet__channel=filters.channel)

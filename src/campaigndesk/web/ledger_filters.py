@@ -11,6 +11,7 @@ from campaigndesk.ledger.models import (
     MaterialRecord,
     MediaOutput,
     RecordKind,
+    RecordStatus,
 )
 from campaigndesk.ledger.rollup import RollupFilter
 from campaigndesk.regions.models import Channel, OutletLevel, Region, Unit
@@ -84,7 +85,7 @@ def sort_links(kind: str, sort: str, query: dict) -> dict[str, dict[str, str]]:
 
 
 class LedgerFilterForm(forms.Form):
-    """Region, unit, kind and dates; channel and outlet level for media outputs."""
+    """Region, unit, kind and dates; channel, outlet level and status for media outputs."""
 
     region = forms.ChoiceField(label=_("Region"), required=False)
     unit = forms.ChoiceField(label=_("Unit"), required=False)
@@ -103,6 +104,7 @@ class LedgerFilterForm(forms.Form):
     )
     channel = forms.ChoiceField(label=_("Channel"), required=False)
     outlet_level = forms.ChoiceField(label=_("Outlet level"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
 
     def __init__(self, data=None, *, kind: str, regions: list[Region], units: list[Unit]):
         super().__init__(data)
@@ -126,9 +128,11 @@ class LedgerFilterForm(forms.Form):
             self.fields["outlet_level"].choices = everything + [
                 (str(v), label) for v, label in OutletLevel.choices
             ]
+            self.fields["status"].choices = everything + list(RecordStatus.choices)
         else:
             del self.fields["channel"]
             del self.fields["outlet_level"]
+            del self.fields["status"]
 
     def clean(self):
         """The rollup's own checks of its filter (dates within range and in order), shown
@@ -140,6 +144,10 @@ class LedgerFilterForm(forms.Form):
             except FieldError as error:
                 self.add_error(error.field if error.field in self.fields else None, error.message)
         return data
+
+    def wanted_status(self) -> str | None:
+        """The status asked for (media outputs: counting, or suspected duplicates)."""
+        return self.cleaned_data.get("status") or None
 
     def rollup_filter(self) -> RollupFilter:
         data = self.cleaned_data

@@ -75,8 +75,10 @@ def _filtered(request: HttpRequest, campaign: Campaign, kind: str):
     form = LedgerFilterForm(
         request.GET or None, kind=kind, regions=region_choices(campaign), units=units
     )
-    filters = form.rollup_filter() if form.is_bound and form.is_valid() else None
-    return form, filters
+    valid = form.is_bound and form.is_valid()
+    filters = form.rollup_filter() if valid else None
+    status = form.wanted_status() if valid and "status" in form.fields else None
+    return form, filters, status
 
 
 def _error_lines(form) -> str:
@@ -92,9 +94,9 @@ def _error_lines(form) -> str:
 def record_list(request: HttpRequest, id: int, kind: str) -> HttpResponse:
     campaign = _campaign(request, id)
     memory.remember_campaign(request, campaign.pk)
-    form, filters = _filtered(request, campaign, kind)
+    form, filters, status = _filtered(request, campaign, kind)
     records = ledger.record_list(
-        actor=request.user, campaign=campaign, record_kind=kind, filters=filters
+        actor=request.user, campaign=campaign, record_kind=kind, filters=filters, status=status
     )
     if form.errors:
         # A filter that cannot be read narrows to nothing (with its error shown), never
@@ -115,6 +117,12 @@ def record_list(request: HttpRequest, id: int, kind: str) -> HttpResponse:
         "query": urlencode(query),
         "export_query": urlencode({k: v for k, v in query.items() if k != "sort"}),
         "can_write": can_file_in(request.user, campaign),
+        # (so that the office finds the outputs waiting for its verdict)
+        "flagged": ledger.record_list(
+            actor=request.user, campaign=campaign, record_kind=kind, status=RecordStatus.DUPLICATE
+        ).count()
+        if kind == RecordKind.OUTPUT and status != RecordStatus.DUPLICATE
+        else 0,
     }
     return render(request, "web/ledger_list.html", context)
 
@@ -123,7 +131,7 @@ def record_list(request: HttpRequest, id: int, kind: str) -> HttpResponse:
 def record_export(request: HttpRequest, id: int, kind: str) -> HttpResponse:
     """The filtered list as .csv or .xlsx (the columns of the import template)."""
     campaign = _campaign(request, id)
-    form, filters = _filtered(request, campaign, kind)
+    form, filters, status = _filtered(request, campaign, kind)
     format = request.GET.get("format", "csv")
     if format not in templates.FORMATS:
         raise Http404()
@@ -131,7 +139,12 @@ def record_export(request: HttpRequest, id: int, kind: str) -> HttpResponse:
         # Not the whole ledger for a filter that cannot be read.
         return HttpResponseBadRequest(_error_lines(form), content_type="text/plain; charset=utf-8")
     export = exports.export_records(
-        actor=request.user, campaign=campaign, record_kind=kind, filters=filters, format=format
+        actor=request.user,
+        campaign=campaign,
+        record_kind=kind,
+        filters=filters,
+        format=format,
+        status=status,
     )
     return export.as_download()
 

@@ -181,15 +181,16 @@ def export_records(
     record_kind: str,
     filters: RollupFilter | None = None,
     format: str = "csv",
+    status: str | None = None,
 ) -> ExportFile:
     """The campaign's records of ``record_kind`` that the actor can see (narrowed by
-    ``filters`` as a rollup would be), oldest first, as .csv or .xlsx with the columns of
-    the import template. Raises DomainError for an unknown kind or format. The rows are
-    read while the file is produced."""
+    ``filters`` as a rollup would be, and by ``status`` as ``record_list`` is), oldest
+    first, as .csv or .xlsx with the columns of the import template. Raises DomainError
+    for an unknown kind, format or status. The rows are read while the file is produced."""
     check_kind_and_format(record_kind, format)
     columns = columns_for(record_kind)
     records = record_list(
-        actor=actor, campaign=campaign, record_kind=record_kind, filters=filters
+        actor=actor, campaign=campaign, record_kind=record_kind, filters=filters, status=status
     ).order_by("date", "id")
 
     def rows() -> Iterator[list]:
