@@ -212,9 +212,8 @@ def _register(spec: KindApi) -> None:
             campaign=campaign,
             record_kind=rk,
             filters=list_filter(actor, spec, filters),
+            status=filters.status.value if filters.status else None,
         )
-        if filters.status:
-            qs = qs.filter(status=filters.status.value)
         indicator = getattr(filters, "indicator", None)
         if indicator:
             if not Indicator.objects.filter(code=indicator).exists():
