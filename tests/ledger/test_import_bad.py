@@ -323,3 +323,30 @@ def test_a_formula_saved_without_its_value_is_refused_by_its_cell(io_world):
         run_import(SYSTEM, io_world.campaign, "material", buffer.getvalue(), "m.xlsx")
     assert "G2" in str(error.value) and "formula" in str(error.value)
     assert not MaterialRecord.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_value_under_no_header_is_refused_once_by_its_column(io_world, fmt):
+    """A value in a column without a header belongs to no field: importing its row would
+    lose it, so the file is refused, once for that column, naming its first row."""
+    header = [*HEADERS["material"], ""]  # (a column the office added without a name)
+    good = [*GOOD["material"][0], ""]
+    noted = [*GOOD["material"][1], "另有3处"]
+    also = [*GOOD["material"][1], "另有4处"]
+    errors = rejected(SYSTEM, io_world.campaign, "material", [header, good, noted, also], fmt)
+    letter = openpyxl.utils.get_column_letter(len(header))
+    assert [(n, f) for n, f, _m in errors] == [(3, letter)]
+    assert "另有3处" in errors[0][2] and "no header" in errors[0][2]
+
+
+def test_a_value_beyond_the_header_is_refused_and_a_blank_column_is_not(io_world):
+    beyond = [*GOOD["material"][0], "", "备注：见附件"]
+    errors = rejected(SYSTEM, io_world.campaign, "material", [HEADERS["material"], beyond], "csv")
+    assert [(n, f) for n, f, _m in errors] == [
+        (2, openpyxl.utils.get_column_letter(len(HEADERS["material"]) + 2))
+    ]
+    # An empty column without a header (or trailing empty cells) is nothing to lose.
+    header = [*HEADERS["material"], ""]
+    rows = [header, [*GOOD["material"][0], ""], [*GOOD["material"][1], "", ""]]
+    result = run_import(SYSTEM, io_world.campaign, "material", csv_bytes(rows), "ok.csv")
+    assert result.created == 2

@@ -3,6 +3,8 @@
 through the ledger services, so it is audited and refused in a locked period."""
 
 import datetime
+import html
+import re
 from decimal import Decimal
 
 import pytest
@@ -44,6 +46,13 @@ def _url(world, record, suffix="", kind="event"):
     return f"/campaigns/{world.campaign.pk}/ledger/{kind}/{record.pk}/{suffix}"
 
 
+def _edit(client, world, record, data):
+    """Send the edit form as a browser would: with the version it was shown at."""
+    page = client.get(_url(world, record, "edit/")).content.decode()
+    seen = html.unescape(re.search(r'name="seen" value="([^"]*)"', page).group(1))
+    return client.post(_url(world, record, "edit/"), {**data, "seen": seen})
+
+
 def _participants(world) -> Decimal:
     return sum(
         (
@@ -70,7 +79,7 @@ def test_the_edit_form_shows_the_record_and_saves_only_a_change(client, world):
         "participants": "1,860",
         "site": "移民安置点",
     }
-    response = client.post(_url(world, event, "edit/"), data)
+    response = _edit(client, world, event, data)
     assert response.status_code == 302 and response["Location"] == _url(world, event)
     event.refresh_from_db()
     assert (event.sessions, event.participants) == (3, 1860)
@@ -79,7 +88,7 @@ def test_the_edit_form_shows_the_record_and_saves_only_a_change(client, world):
     assert entry.before["participants"] == 60 and entry.after["participants"] == 1860
     assert _participants(world) == 1860
     # Sent again unchanged: nothing written.
-    client.post(_url(world, event, "edit/"), data)
+    _edit(client, world, event, data)
     assert AuditEntry.objects.filter(action="ledger.event.updated").count() == 1
 
 
@@ -88,8 +97,10 @@ def test_a_bad_edit_says_why_and_writes_nothing(client, world):
     client.force_login(world.office)
     before = AuditEntry.objects.count()
     # Participants at zero sessions: the service's rule, shown on the form.
-    response = client.post(
-        _url(world, event, "edit/"),
+    response = _edit(
+        client,
+        world,
+        event,
         {
             "unit": world.township_unit.pk,
             "kind": "lecture",
@@ -101,8 +112,10 @@ def test_a_bad_edit_says_why_and_writes_nothing(client, world):
     assert response.status_code == 422
     assert 'role="alert"' in response.content.decode()
     # A date outside the campaign.
-    response = client.post(
-        _url(world, event, "edit/"),
+    response = _edit(
+        client,
+        world,
+        event,
         {
             "unit": world.township_unit.pk,
             "kind": "lecture",
@@ -121,8 +134,10 @@ def test_a_record_in_a_locked_period_is_refused_with_the_reason(client, world):
     event = _event(world)
     ledger.period_lock(actor=SYSTEM, campaign=world.campaign, start=DAY, end=DAY)
     client.force_login(world.office)
-    response = client.post(
-        _url(world, event, "edit/"),
+    response = _edit(
+        client,
+        world,
+        event,
         {
             "unit": world.township_unit.pk,
             "kind": "lecture",
@@ -310,3 +325,87 @@ def test_the_outputs_list_leads_the_office_to_the_suspected_duplicates(client, w
     wrong = client.get(url, {"status": "gone"})
     assert 'role="alert"' in wrong.content.decode()
     assert f"/output/{first.pk}/" not in wrong.content.decode()
+
+
+def test_a_record_given_to_another_unit_on_its_page_moves_to_its_place(client, world):
+    event = _event(world)
+    assert event.region == world.township_unit.region != world.county_unit.region
+    client.force_login(world.office)
+    data = {
+        "unit": world.county_unit.pk,
+        "kind": "lecture",
+        "date": "2024-04-02",
+        "sessions": "2",
+        "participants": "60",
+    }
+    assert _edit(client, world, event, data).status_code == 302
+    event.refresh_from_db()
+    assert event.unit == world.county_unit
+    assert event.region == world.county_unit.region
+    assert event.region_path == world.county_unit.region.path
+
+
+def test_a_change_of_unit_moves_the_record_unless_a_place_is_given(world):
+    event = _event(world)
+    moved = ledger.record_update(
+        actor=SYSTEM, record_kind="event", record=event, unit=world.county_unit
+    ).record
+    assert moved.region == world.county_unit.region
+    assert moved.region_path == world.county_unit.region.path
+    kept = ledger.record_update(
+        actor=SYSTEM,
+        record_kind="event",
+        record=moved,
+        unit=world.township_unit,
+        region=world.village,
+    ).record
+    assert kept.region == world.village
+    # The same unit again: its place stays as it was set.
+    again = ledger.record_update(
+        actor=SYSTEM, record_kind="event", record=kept, unit=world.township_unit, sessions=3
+    ).record
+    assert again.region == world.village
+
+
+def test_an_edit_does_not_undo_a_change_made_meanwhile(client, world):
+    event = _event(world)
+    client.force_login(world.reporter)
+    page = client.get(_url(world, event, "edit/")).content.decode()
+    seen = html.unescape(re.search(r'name="seen" value="([^"]*)"', page).group(1))
+    # The office corrects the participants while the reporter's form is open.
+    ledger.record_update(actor=SYSTEM, record_kind="event", record=event, participants=75)
+    response = client.post(
+        _url(world, event, "edit/"),
+        {
+            "kind": "lecture",
+            "date": "2024-04-02",
+            "sessions": "3",
+            "participants": "60",
+            "seen": seen,
+        },
+        follow=True,
+    )
+    assert "Someone changed this record" in response.content.decode()
+    event.refresh_from_db()
+    assert (event.sessions, event.participants) == (2, 75)
+    # The form shown again holds the present values.
+    assert 'value="75"' in response.content.decode()
+
+
+def test_evidence_is_served_as_what_it_is_not_as_its_name_says(client, world):
+    event = _event(world)
+    evidence = ledger.evidence_add(
+        actor=SYSTEM,
+        record_kind="event",
+        record=event,
+        data=PNG,
+        filename="x.html",
+        evidence_kind="photo",
+    )
+    client.force_login(world.office)
+    response = client.get(f"/campaigns/{world.campaign.pk}/evidence/{evidence.pk}/")
+    assert response["Content-Type"] == "image/png"
+    assert "attachment" in response["Content-Disposition"]
+    assert b"".join(response.streaming_content) == PNG
+    api = client.get(f"/api/v1/evidence/{evidence.pk}/file")
+    assert api["Content-Type"] == "image/png"

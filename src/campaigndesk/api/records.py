@@ -132,7 +132,7 @@ def record_values(actor, campaign: Campaign, data: dict) -> dict:
         if name == "unit_id":
             values["unit"] = unit_ref(actor, value, field=name)
         elif name == "region_code":
-            if value:  # none: the unit's region (or, on a change, the region kept)
+            if value:  # none: the unit's region (on a change, kept unless the unit changes)
                 values["region"] = region_ref(value, field=name)
         elif name == "schedule_item_id":
             item = None
@@ -371,5 +371,8 @@ def evidence_verify(request: HttpRequest, evidence_id: int):
 def evidence_file(request: HttpRequest, evidence_id: int):
     evidence = _access_evidence(request, evidence_id)
     return FileResponse(
-        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=services.evidence_media_type(evidence),
     )

@@ -101,6 +101,24 @@ EVIDENCE_TYPES = {
 }
 
 
+EVIDENCE_MEDIA_TYPES = {
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "pdf": "application/pdf",
+}
+
+
+def evidence_media_type(evidence: Evidence) -> str:
+    """The media type of a stored evidence file, told by its content as it was checked on
+    upload (never by the name the uploader gave it: "x.html" is no web page)."""
+    # (a file of its own: the FieldFile may be the one being served)
+    with evidence.file.storage.open(evidence.file.name, "rb") as file:
+        head = file.read(16)
+    return EVIDENCE_MEDIA_TYPES.get(_evidence_type(head) or "", "application/octet-stream")
+
+
 def _evidence_type(data: bytes) -> str | None:
     """The file type by its leading bytes (not by its name), or None if not accepted."""
     for magic, name in EVIDENCE_TYPES.items():
@@ -263,6 +281,11 @@ class RecordWriter:
         if not unit.is_active and unit.pk != previous_unit:
             raise FieldError("unit", _("%(unit)s is no longer active.") % {"unit": unit.name})
         if not record.region_id:  # none given (or None): where the unit is
+            record.region = unit.region
+        elif instance is not None and unit.pk != previous_unit and "region" not in values:
+            # Given to another unit without a place: at the new unit's place, as a new
+            # record (and an import without a region column) would be; the old unit's
+            # place may lie in another county, under another office.
             record.region = unit.region
         region = record.region
         self.check_region(region)

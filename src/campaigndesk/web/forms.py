@@ -67,6 +67,10 @@ def _plain(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _version(record) -> str:
+    return record.updated_at.isoformat() if record.updated_at else ""
+
+
 def default_date(campaign: Campaign) -> datetime.date:
     """Today, or the campaign's nearest day when today lies outside it."""
     today = timezone.localdate()
@@ -101,6 +105,16 @@ class RecordForm(forms.Form):
                 empty_label=None,
             )
         self.order_fields(["unit", *self.field_order])
+        if record is not None:
+            # The version the form shows, so that a change made meanwhile by someone else
+            # is not overwritten with what this form still holds (see ``changed_since``).
+            self.fields["seen"] = forms.CharField(
+                widget=forms.HiddenInput, required=False, initial=_version(record)
+            )
+
+    def changed_since(self) -> bool:
+        """Whether the record was changed after this (bound, valid) form was shown."""
+        return self.record is not None and self.cleaned_data.get("seen") != _version(self.record)
 
     def initial_of(self, record) -> dict:
         """The form's values as ``record`` holds them (to edit it): related objects by
@@ -119,7 +133,7 @@ class RecordForm(forms.Form):
         return self.units[0] if len(self.units) == 1 else None
 
     def values(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if k in self.fields}
+        data = {k: v for k, v in self.cleaned_data.items() if k in self.fields and k != "seen"}
         if self.fixed_unit is not None:
             data["unit"] = self.fixed_unit
         return data

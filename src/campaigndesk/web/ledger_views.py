@@ -232,6 +232,15 @@ def record_edit(request: HttpRequest, id: int, kind: str, record_id: int) -> Htt
     form_class = FORMS[kind]
     data = request.POST if request.method == "POST" else None
     form = form_class(data, campaign=campaign, units=units, record=record)
+    if request.method == "POST" and form.is_valid() and form.changed_since():
+        messages.warning(
+            request,
+            _(
+                "Someone changed this record after you opened it; its present values are "
+                "shown. Make your change again."
+            ),
+        )
+        return redirect(reverse("web:record_edit", args=[campaign.pk, kind, record.pk]))
     if request.method == "POST" and form.is_valid():
         try:
             outcome = ledger_services.record_update(
@@ -329,7 +338,10 @@ def evidence_file(request: HttpRequest, id: int, evidence_id: int) -> HttpRespon
     campaign = _campaign(request, id)
     evidence = _evidence(request, campaign, evidence_id)
     return FileResponse(
-        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=ledger_services.evidence_media_type(evidence),
     )
 
 

@@ -329,6 +329,9 @@ class _Importer:
         self._hidden: set[int] = set()  # records with a row's external id, out of sight
         self._absent: list[str] | None = None
         self._ignored: set[int] = set()  # positions of columns read as nothing (序号)
+        self._header_width = 0
+        self._unnamed: list[int] = []  # positions of columns without a header
+        self._reported_unnamed: set[int] = set()
         self.left: list[tuple] = []  # identities of outputs that counted, changed by rows
         self._units: dict[str, Unit | None] = {}
         self._units_near: dict[tuple[str, int], Unit | None] = {}
@@ -473,7 +476,37 @@ class _Importer:
             raise ImportRejected(problems, total=found)
         self.layout = [(c, self.positions[c.key]) for c in self.columns if c.key in self.positions]
         self.readers = [(c.key, position, c.reader()) for c, position in self.layout]
+        # Columns without a header: a value in one would be lost unseen (see _unnamed_values).
+        self._header_width = len(values)
+        self._unnamed = [
+            position
+            for position, value in enumerate(values)
+            if not cell_text(value) and position not in self._ignored
+        ]
         return number
+
+    def _unnamed_values(self, number: int, values: tuple) -> None:
+        """Report, once per column, a value under a blank header (or beyond the header's
+        last column): it belongs to no column, so importing the row would lose it."""
+        from openpyxl.utils import get_column_letter
+
+        beyond = range(self._header_width, len(values))
+        for position in [*self._unnamed, *beyond]:
+            if position >= len(values) or position in self._reported_unnamed:
+                continue
+            text = cell_text(values[position])
+            if text:
+                self._reported_unnamed.add(position)
+                letter = get_column_letter(position + 1)
+                self.error(
+                    number,
+                    letter,
+                    _(
+                        "Column %(letter)s has no header, so its “%(value)s” would be lost: "
+                        "give the column its header, or clear it."
+                    )
+                    % {"letter": letter, "value": text[:50]},
+                )
 
     # --- one chunk --------------------------------------------------------------------
 
@@ -499,6 +532,8 @@ class _Importer:
         result: dict = {}
         ok = True
         width = len(values)
+        if self._unnamed or width > self._header_width:
+            self._unnamed_values(number, values)
         for key, position, read in self.readers:
             try:
                 result[key] = read(values[position] if position < width else None)
