@@ -409,3 +409,26 @@ def test_evidence_is_served_as_what_it_is_not_as_its_name_says(client, world):
     assert b"".join(response.streaming_content) == PNG
     api = client.get(f"/api/v1/evidence/{evidence.pk}/file")
     assert api["Content-Type"] == "image/png"
+
+
+def test_a_figure_reads_as_written_and_outlets_are_told_apart_by_channel(client, world):
+    from campaigndesk.ledger.models import Indicator
+
+    figure = ledger.record_create(
+        actor=SYSTEM,
+        campaign=world.campaign,
+        record_kind="figure",
+        unit=world.township_unit,
+        indicator=Indicator.objects.get(code="lectures"),
+        value=Decimal("12"),
+        date=DAY,
+    ).record
+    client.force_login(world.office)
+    page = client.get(_url(world, figure, kind="figure")).content.decode()
+    assert "<dd>12</dd>" in page and "12.0000" not in page
+    OutletFactory(name="楚雄发布", channel="wechat")
+    OutletFactory(name="楚雄发布", channel="video_account")
+    form = client.get(f"/campaigns/{world.campaign.pk}/ledger/output/new/").content.decode()
+    assert "楚雄发布（WeChat official account）" in form
+    labels = re.findall(r"<option[^>]*>(楚雄发布[^<]*)</option>", form)
+    assert len(labels) == 2 and len(set(labels)) == 2

@@ -61,7 +61,7 @@ def date_field(label, *, required: bool = True, campaign: Campaign | None = None
     )
 
 
-def _plain(value: Decimal) -> str:
+def plain_number(value: Decimal) -> str:
     """A stored number as one would type it: "12" for 12.0000, "6.5" for 6.5000."""
     text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
@@ -124,7 +124,7 @@ class RecordForm(forms.Form):
             field = record._meta.get_field(name)
             value = getattr(record, field.attname)
             if isinstance(value, Decimal):
-                value = _plain(value)
+                value = plain_number(value)
             initial[name] = value
         return initial
 
@@ -152,10 +152,18 @@ class EventForm(RecordForm):
     field_order = ["kind", "date", "sessions", "participants", "audience", "site"]
 
 
+class OutletChoiceField(forms.ModelChoiceField):
+    """Outlets named with their channel: one newsroom's WeChat account and video account
+    share its name."""
+
+    def label_from_instance(self, obj: Outlet) -> str:
+        return f"{obj.name}（{obj.get_channel_display()}）"
+
+
 class OutputForm(RecordForm):
     record_kind = RecordKind.OUTPUT
-    outlet = forms.ModelChoiceField(
-        label=_("Outlet"), queryset=Outlet.objects.order_by("level", "name")
+    outlet = OutletChoiceField(
+        label=_("Outlet"), queryset=Outlet.objects.order_by("level", "name", "channel")
     )
     kind = forms.ChoiceField(label=_("Kind of output"), choices=MediaOutput.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=300)

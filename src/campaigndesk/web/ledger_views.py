@@ -3,6 +3,8 @@ with its evidence, and its edit, delete and duplicate verdict; the entry forms; 
 page with its templates. Reads go through ``ledger.selectors``, writes through
 ``ledger.services`` and ``ledger.io``."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -34,7 +36,7 @@ from campaigndesk.regions.models import Unit
 
 from . import memory
 from .dashboard import region_choices
-from .forms import FORMS, EvidenceForm, ImportForm
+from .forms import FORMS, EvidenceForm, ImportForm, plain_number
 from .ledger_filters import LedgerFilterForm, sort_links, sorted_records
 
 PAGE_SIZE = 50
@@ -193,6 +195,8 @@ def record_detail(request: HttpRequest, id: int, kind: str, record_id: int) -> H
             value = getattr(record, f"get_{field.name}_display")()
         else:
             value = getattr(record, field.name)
+        if isinstance(value, Decimal):
+            value = plain_number(value)  # ("12", not the stored "12.0000")
         fields.append((field.verbose_name, value))
     is_office = can_manage(request.user, region_path=record.region_path)
     context = {
