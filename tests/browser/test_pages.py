@@ -211,6 +211,7 @@ def _pages(data, world) -> dict[str, str]:
         "record-edit": f"/campaigns/{c}/ledger/event/{data.township_event.pk}/edit/",
         "record-delete": f"/campaigns/{c}/ledger/event/{data.township_event.pk}/delete/",
         "locks": f"/campaigns/{c}/locks/",
+        "figures": f"/campaigns/{c}/figures/?group_by=township&series=week",
         "form-output": f"/campaigns/{c}/ledger/output/new/",
         "form-material": f"/campaigns/{c}/ledger/material/new/",
         "form-figure": f"/campaigns/{c}/ledger/figure/new/",

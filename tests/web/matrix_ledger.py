@@ -37,6 +37,20 @@ WRITERS = {"admin": 200, "office": 200, "reporter": 200, "other_office": 404, "o
 OFFICE = {"admin": 302, "office": 302, "other_office": 404, "other_reporter": 404}
 
 LEDGER_SPECS = [
+    # Figures: whoever may open the campaign adds up what it may see.
+    (
+        "GET",
+        "/campaigns/{campaign}/figures/?group_by=township&as_of=2024-03-01",
+        None,
+        _logged_in(200, other_office=404, other_reporter=404),
+    ),
+    (
+        "GET",
+        "/campaigns/{campaign}/figures/export/?series=week&format=csv",
+        None,
+        _logged_in(200, other_office=404, other_reporter=404),
+    ),
+    ("GET", "/campaigns/999999/figures/", None, _logged_in(404)),
     (
         "GET",
         "/campaigns/{campaign}/ledger/event/{ledger_event}/edit/",

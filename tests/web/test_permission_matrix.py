@@ -503,7 +503,7 @@ class _AnyId(dict):
 def test_every_url_has_a_row_for_every_role():
     roles_by_view: dict[str, set[str]] = {}
     for method, url, _data, expected in SPECS:
-        view_name = resolve(url.format_map(_AnyId())).view_name
+        view_name = resolve(url.format_map(_AnyId()).partition("?")[0]).view_name
         roles_by_view.setdefault(view_name, set()).update(expected)
         assert set(expected) == set(ROLES), (method, url)
 

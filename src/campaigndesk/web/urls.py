@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import export_templates, ledger_views, period_views, views
+from . import export_templates, figures, ledger_views, period_views, views
 
 
 class RecordKindConverter:
@@ -113,6 +113,8 @@ urlpatterns = [
         ledger_views.evidence_verify,
         name="evidence_verify",
     ),
+    path("campaigns/<int:id>/figures/", figures.figures, name="figures"),
+    path("campaigns/<int:id>/figures/export/", figures.figures_export, name="figures_export"),
     path("campaigns/<int:id>/locks/", period_views.lock_list, name="locks"),
     path(
         "campaigns/<int:id>/locks/<int:lock_id>/reopen/",
