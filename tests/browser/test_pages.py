@@ -177,6 +177,7 @@ def test_keyboard_skip_link_and_visible_focus(page, live_server, world):
         "id_unit",
         "id_kind",
         "id_date",
+        "id_region",
         "id_sessions",
         "id_participants",
         "id_audience",

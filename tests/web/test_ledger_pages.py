@@ -161,12 +161,13 @@ def test_a_reporters_event_form_has_at_most_six_fields(client, world):
     assert 'inputmode="numeric"' in body and 'type="date"' in body
     for name in form_fields(body):
         assert f'for="id_{name}"' in body, name
-    client.force_login(world.office)  # several units: the unit is asked too
+    client.force_login(world.office)  # several units: the unit and the place are asked too
     body = client.get(f"/campaigns/{data.campaign.pk}/ledger/event/new/").content.decode()
     assert form_fields(body) == [
         "unit",
         "kind",
         "date",
+        "region",
         "sessions",
         "participants",
         "audience",
@@ -363,3 +364,38 @@ def test_templates_download(client, world, format):
         assert response.content.decode("utf-8-sig").startswith("单位,")
     else:
         assert response.content[:2] == b"PK"
+
+
+def test_the_office_files_an_event_where_it_happened(client, world):
+    """A county unit's lecture in a township: placed there, it counts for that township."""
+    from campaigndesk.ledger.models import EventRecord
+    from campaigndesk.ledger.rollup import rollup
+
+    data = seed(world, with_collection=False)
+    client.force_login(world.office)
+    url = f"/campaigns/{data.campaign.pk}/ledger/event/new/"
+    body = client.get(url).content.decode()
+    assert f'value="{world.township.code}"' in body and f'value="{world.village.code}"' in body
+    response = client.post(
+        url,
+        {
+            "unit": world.county_unit.pk,
+            "kind": "lecture",
+            "date": data.today.isoformat(),
+            "region": world.village.code,
+            "sessions": "12",
+            "participants": "860",
+            "site": "移民安置点",
+        },
+    )
+    assert response.status_code == 302
+    event = EventRecord.objects.get(site="移民安置点")
+    assert event.unit == world.county_unit and event.region == world.village
+    by_township = rollup(
+        actor=world.office, campaign=data.campaign, group_by=["township"], indicators=["lectures"]
+    )
+    mine = [r for r in by_township.rows if r.group.get("township") == world.township.code]
+    assert mine and mine[0].value >= 12
+    # Its edit form shows the place it was filed at.
+    edit = client.get(url.replace("new/", f"{event.pk}/edit/")).content.decode()
+    assert f'<option value="{world.village.code}" selected>' in edit

@@ -21,7 +21,7 @@ from campaigndesk.ledger.models import (
     MediaOutput,
     RecordKind,
 )
-from campaigndesk.regions.models import Outlet, Unit
+from campaigndesk.regions.models import Outlet, Region, Unit
 
 MAX_EVENT_FIELDS = 6
 
@@ -71,6 +71,18 @@ def _version(record) -> str:
     return record.updated_at.isoformat() if record.updated_at else ""
 
 
+def place_choices(campaign: Campaign, record=None) -> list[Region]:
+    """Where a record may be placed on a form: the campaign's region and two levels below
+    it (a county's townships and villages, a prefecture's counties and townships), and
+    the record's own place wherever it is."""
+    from .dashboard import region_choices
+
+    places = region_choices(campaign)
+    if record is not None and record.region_id not in {r.pk for r in places}:
+        places.append(record.region)
+    return places
+
+
 def default_date(campaign: Campaign) -> datetime.date:
     """Today, or the campaign's nearest day when today lies outside it."""
     today = timezone.localdate()
@@ -96,6 +108,18 @@ class RecordForm(forms.Form):
         self.campaign = campaign
         self.units = units
         self.fields["date"] = date_field(_("Date"), campaign=campaign)
+        self.places: dict[str, Region] = {}
+        if len(units) > 1:
+            # An office files for units working anywhere in its area: where it happened.
+            # (A reporter's records are where its unit is: its form stays short.)
+            self.places = {r.code: r for r in place_choices(campaign, record)}
+            top = min(r.level for r in self.places.values())
+            self.fields["region"] = forms.ChoiceField(
+                label=_("Place (township or village)"),
+                required=False,
+                choices=[("", _("Where the unit is"))]
+                + [(code, "　" * (r.level - top) + r.name) for code, r in self.places.items()],
+            )
         if len(units) > 1:
             self.fields["unit"] = forms.ModelChoiceField(
                 label=_("Unit"),
@@ -104,7 +128,9 @@ class RecordForm(forms.Form):
                 ),
                 empty_label=None,
             )
-        self.order_fields(["unit", *self.field_order])
+        order = list(self.field_order)
+        order.insert(order.index("date") + 1, "region")
+        self.order_fields(["unit", *order])  # (a field it lacks is passed over)
         if record is not None:
             # The version the form shows, so that a change made meanwhile by someone else
             # is not overwritten with what this form still holds (see ``changed_since``).
@@ -126,6 +152,8 @@ class RecordForm(forms.Form):
             if isinstance(value, Decimal):
                 value = plain_number(value)
             initial[name] = value
+        # (the place: blank when it is where the unit is, as the form files it)
+        initial["region"] = "" if record.region_id == record.unit.region_id else record.region.code
         return initial
 
     @property
@@ -133,15 +161,25 @@ class RecordForm(forms.Form):
         return self.units[0] if len(self.units) == 1 else None
 
     def values(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if k in self.fields and k != "seen"}
+        data = {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k in self.fields and k not in ("seen", "region")
+        }
+        if "region" in self.fields:
+            code = self.cleaned_data.get("region")
+            if code:
+                data["region"] = self.places[code]
+            elif self.record is not None:
+                data["region"] = None  # (back to where the unit is)
         if self.fixed_unit is not None:
             data["unit"] = self.fixed_unit
         return data
 
 
 class EventForm(RecordForm):
-    """An event in at most six fields (seven for an office choosing the unit): a reporter
-    on a phone logs it in under a minute."""
+    """An event in at most six fields (eight for an office choosing the unit and the
+    place): a reporter on a phone logs it in under a minute."""
 
     record_kind = RecordKind.EVENT
     kind = forms.ChoiceField(label=_("Kind of event"), choices=EventRecord.Kind.choices)
