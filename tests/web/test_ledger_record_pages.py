@@ -432,3 +432,31 @@ def test_a_figure_reads_as_written_and_outlets_are_told_apart_by_channel(client,
     assert "楚雄发布（WeChat official account）" in form
     labels = re.findall(r"<option[^>]*>(楚雄发布[^<]*)</option>", form)
     assert len(labels) == 2 and len(set(labels)) == 2
+
+
+def test_a_record_says_it_is_locked_and_a_copy_names_what_it_repeats(client, world):
+    outlet = OutletFactory()
+    values = dict(
+        actor=SYSTEM,
+        campaign=world.campaign,
+        record_kind="output",
+        unit=world.township_unit,
+        outlet=outlet,
+        kind="article",
+        title="宣讲进村",
+        date=DAY,
+        url="https://example.org/a/1",
+    )
+    first = ledger.record_create(**values).record
+    copy = ledger.record_create(**values).record
+    client.force_login(world.office)
+    page = client.get(_url(world, copy, kind="output")).content.decode()
+    assert _url(world, first, kind="output") in page  # (it repeats this one)
+    assert "<details>" in page and 'value="duplicate"' in page
+    assert "/edit/" in page and "locked period" not in page
+    ledger.period_lock(actor=SYSTEM, campaign=world.campaign, start=DAY, end=DAY)
+    page = client.get(_url(world, copy, kind="output")).content.decode()
+    assert "locked period 2024-04-02 – 2024-04-02" in page
+    assert "/edit/" not in page and "/delete/" not in page and "/resolve/" not in page
+    # Evidence may still be attached (it changes no figure).
+    assert "/evidence/" in page

@@ -125,6 +125,40 @@ def evidence_for(*, record_kind: str, record: Record) -> QuerySet[Evidence]:
     return Evidence.objects.filter(record_kind=record_kind, record_id=record.pk).order_by("id")
 
 
+def lock_holding(*, campaign_id: int, date) -> PeriodLock | None:
+    """The locked period (not reopened) of the campaign that holds ``date``, if any."""
+    return PeriodLock.objects.filter(
+        campaign_id=campaign_id, reopened_at__isnull=True, start__lte=date, end__gte=date
+    ).first()
+
+
+def duplicate_original(*, actor, record) -> Record | None:
+    """The counting output that a suspected duplicate repeats (the same link, or the same
+    outlet, title and date), if the actor may see it; the earliest filed."""
+    from django.db.models import Q
+
+    from .models import MediaOutput
+
+    same = Q(outlet_id=record.outlet_id, title=record.title, date=record.date)
+    if record.url_key:
+        same |= Q(url_key=record.url_key)
+    return (
+        MediaOutput.objects.filter(same, campaign_id=record.campaign_id)
+        .filter(status=RecordStatus.ACTIVE)
+        .filter(
+            visible_q(
+                actor,
+                path_field="region_path",
+                unit_field="unit_id",
+                unit_path_field="unit_region_path",
+            )
+        )
+        .exclude(pk=record.pk)
+        .order_by("id")
+        .first()
+    )
+
+
 def lock_list(*, campaign: Campaign) -> QuerySet[PeriodLock]:
     """The campaign's locked (and reopened) periods, latest first."""
     return PeriodLock.objects.filter(campaign=campaign).order_by("-start")

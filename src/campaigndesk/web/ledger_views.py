@@ -199,7 +199,12 @@ def record_detail(request: HttpRequest, id: int, kind: str, record_id: int) -> H
             value = plain_number(value)  # ("12", not the stored "12.0000")
         fields.append((field.verbose_name, value))
     is_office = can_manage(request.user, region_path=record.region_path)
+    is_duplicate = getattr(record, "status", None) == RecordStatus.DUPLICATE
     context = {
+        "lock": ledger.lock_holding(campaign_id=campaign.pk, date=record.date),
+        "original": ledger.duplicate_original(actor=request.user, record=record)
+        if is_duplicate
+        else None,
         "campaign": campaign,
         "kind": kind,
         "record": record,
@@ -207,7 +212,7 @@ def record_detail(request: HttpRequest, id: int, kind: str, record_id: int) -> H
         "evidence": ledger.evidence_for(record_kind=kind, record=record),
         "can_edit": ledger_services.can_write_unit(request.user, record.unit),
         "is_office": is_office,
-        "is_duplicate": getattr(record, "status", None) == RecordStatus.DUPLICATE,
+        "is_duplicate": is_duplicate,
         "evidence_form": EvidenceForm(),
     }
     return render(request, "web/record.html", context)
