@@ -79,7 +79,7 @@ CHANNEL_LABELS: dict[str, tuple[str, ...]] = {
     "tv": ("电视", "电视台"),
     "radio": ("电台", "广播电台"),
     "wechat": ("微信公众号", "公众号", "微信"),
-    "video_account": ("视频号", "微信视频号"),
+    "video_account": ("微信视频号", "视频号"),
     "douyin": ("抖音",),
     "kuaishou": ("快手",),
     "app": ("客户端", "APP", "新闻客户端"),
