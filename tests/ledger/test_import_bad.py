@@ -350,3 +350,12 @@ def test_a_value_beyond_the_header_is_refused_and_a_blank_column_is_not(io_world
     rows = [header, [*GOOD["material"][0], ""], [*GOOD["material"][1], "", ""]]
     result = run_import(SYSTEM, io_world.campaign, "material", csv_bytes(rows), "ok.csv")
     assert result.created == 2
+
+
+def test_a_row_with_several_bad_cells_is_told_them_all_at_once(io_world):
+    """An unknown kind and a negative count in one row: both listed, so one correction
+    of the file is enough (a negative count was told only after the kind was put right)."""
+    row = ["鹿城镇人民政府", "", "2024-02-07", "讲座", "", "2", "-5", ""]
+    errors = rejected(SYSTEM, io_world.campaign, "event", [HEADERS["event"], GOOD["event"][0], row])
+    assert [(n, f) for n, f, _m in errors] == [(3, "类型 (D)"), (3, "人次 (G)")]
+    assert "negative" in errors[1][2]

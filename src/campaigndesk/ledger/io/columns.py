@@ -438,10 +438,12 @@ class Column:
             if self.max_length and len(text) > self.max_length:
                 raise CellError(_("Longer than %(limit)s characters.") % {"limit": self.max_length})
             result: object = text or None
-        elif kind == INT:
-            result = read_int(value, maximum=INT_MAX)
-        elif kind == BIGINT:
-            result = read_int(value)
+        elif kind in (INT, BIGINT):
+            result = read_int(value, maximum=INT_MAX) if kind == INT else read_int(value)
+            if result is not None and result < 0:
+                # Every whole-number column counts something: refused with the row's
+                # other cells, not only after they are put right.
+                raise CellError(_("Must not be negative."))
         elif kind == DECIMAL:
             assert self.digits is not None
             result = read_decimal(value, max_digits=self.digits[0], places=self.digits[1])
