@@ -460,3 +460,37 @@ def test_a_record_says_it_is_locked_and_a_copy_names_what_it_repeats(client, wor
     assert "/edit/" not in page and "/delete/" not in page and "/resolve/" not in page
     # Evidence may still be attached (it changes no figure).
     assert "/evidence/" in page
+
+
+def test_a_reporters_owed_forms_name_their_periods_and_undo_takes_a_second_step(client, world):
+    from django.utils import formats
+
+    from campaigndesk.collection import selectors as collection
+
+    from .seed import seed
+
+    data = seed(world)
+    client.force_login(world.reporter)
+    owed = [
+        d
+        for d in collection.tasks_due_for(actor=world.reporter)
+        if d.round.task.campaign_id == data.campaign.pk
+    ]
+    assert owed
+    page = client.get("/dashboard/", {"campaign": data.campaign.pk}).content.decode()
+    start = formats.date_format(owed[0].round.period_start, "MONTH_DAY_FORMAT")
+    assert f'{owed[0].round.task.title}</a> <span class="meta">{start}' in page
+    client.force_login(world.office)
+    from campaigndesk.ledger.io.imports import ledger_import
+
+    day = data.today.isoformat()
+    text = f"单位,行政区划代码,日期,类型,场次,人次\n鹿城镇人民政府,,{day},宣讲,1,10\n"
+    ledger_import(
+        actor=world.office,
+        campaign=data.campaign,
+        record_kind="event",
+        source=text.encode(),
+        filename="e.csv",
+    )
+    page = client.get(f"/campaigns/{data.campaign.pk}/import/").content.decode()
+    assert "<details><summary>" in page and "/undo/" in page
