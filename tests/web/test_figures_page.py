@@ -100,3 +100,14 @@ def test_a_reporter_adds_up_its_own_units_records_only(client, world):
     assert _table_cells(page.content.decode()) == _as_text(rollup_table(expected)[1])
     office = rollup(actor=world.office, campaign=data.campaign)
     assert rollup_table(expected)[1] != rollup_table(office)[1]
+
+
+def test_the_dashboard_leads_to_the_figures_of_its_region(client, world):
+    data = seed(world, with_collection=False)
+    client.force_login(world.office)
+    page = client.get(
+        "/dashboard/", {"campaign": data.campaign.pk, "region": world.township.code}
+    ).content.decode()
+    link = f"/campaigns/{data.campaign.pk}/figures/?region={world.township.code}"
+    assert link in page
+    assert client.get(link).status_code == 200
