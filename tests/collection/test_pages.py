@@ -85,10 +85,12 @@ def test_office_sends_a_task_through_the_form(world):
     assert response["Location"] == f"/collection/tasks/{task.pk}/"
     assert task.created_by == world.office
     assert set(task.units.all()) == {world.township_unit, world.county_unit}
-    # The task page opens the rounds that have begun (the campaign ended in 2024: all).
+    # The task page opens the rounds that have begun (the campaign ended in 2024: all),
+    # and says that they were all due already (the units owe them as late forms).
     page = client.get(response["Location"]).content.decode()
     assert task.rounds.count() == 7
     assert "2024-11-16 – 2024-11-22" in page
+    assert "7 rounds of this task were due before today" in page
 
 
 def test_a_weekly_task_without_its_weekday_is_sent_back(world):

@@ -329,6 +329,11 @@ def deadline_text(due_at: datetime.datetime) -> str:
     }
 
 
+def rounds_past_due(*, task: CollectionTask, now: datetime.datetime | None = None) -> int:
+    """How many of the task's rounds (as opened so far) were due before ``now``."""
+    return task.rounds.filter(due_at__lt=now or timezone.now()).count()
+
+
 def period_text(round: CollectionRound) -> str:
     """The round's period: "November 16 – November 22" / "11月16日至11月22日"."""
     start = formats.date_format(round.period_start, "MONTH_DAY_FORMAT")

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from campaigndesk.campaigns.selectors import access_campaign
@@ -81,6 +82,23 @@ def task_create(request: HttpRequest, campaign_id: int) -> HttpResponse:
             messages.success(
                 request, _("The task has been sent to %(n)s units.") % {"n": task.units.count()}
             )
+            services.rounds_ensure(task=task)
+            past = selectors.rounds_past_due(task=task)
+            if past:
+                # (a first period typed a year early makes every unit owe a pile of forms)
+                messages.warning(
+                    request,
+                    ngettext(
+                        "%(n)s round of this task was due before today: its units owe it "
+                        "as a late form. If that was not meant, close the task and send it "
+                        "again from a later first period.",
+                        "%(n)s rounds of this task were due before today: their units owe "
+                        "them as late forms. If that was not meant, close the task and send "
+                        "it again from a later first period.",
+                        past,
+                    )
+                    % {"n": past},
+                )
             return redirect("collection:task", id=task.pk)
     return render(
         request, "collection/task_form.html", {"campaign": campaign, "form": form, "task": None}
