@@ -399,3 +399,11 @@ def test_the_office_files_an_event_where_it_happened(client, world):
     # Its edit form shows the place it was filed at.
     edit = client.get(url.replace("new/", f"{event.pk}/edit/")).content.decode()
     assert f'<option value="{world.village.code}" selected>' in edit
+
+
+def test_the_material_form_says_what_counts_as_a_slogan_site(client, world):
+    data = seed(world, with_collection=False)
+    client.force_login(world.office)
+    body = client.get(f"/campaigns/{data.campaign.pk}/ledger/material/new/").content.decode()
+    assert 'id="id_quantity_helptext"' in body and "number of sites" in body
+    assert 'aria-describedby="id_quantity_helptext"' in body

@@ -222,11 +222,13 @@ class MaterialForm(RecordForm):
     record_kind = RecordKind.MATERIAL
     kind = forms.ChoiceField(label=_("Kind of material"), choices=MaterialRecord.Kind.choices)
     quantity = decimal_number(_("Quantity"))
+    quantity.help_text = _("For slogan sites, the number of sites (标语点位 counts this).")
     measure_word = forms.CharField(
         label=_("Measure word (张, 条, 块 …)"), max_length=10, required=False
     )
     area_m2 = decimal_number(_("Area (m²)"), required=False)
     sites = whole_number(_("Sites"), required=False)
+    sites.help_text = _("Optional: at how many places the quantity was put up (a note).")
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
