@@ -23,7 +23,12 @@ def _table_cells(body: str) -> list[list[str]]:
     ]
 
 
+# The page's words for the file's 合计 and （无）, in English (the test client's language).
+WORDS = {"合计": "Total", "（无）": "(none)"}
+
+
 def _as_text(rows) -> list[list[str]]:
+    rows = [[WORDS.get(c, c) if isinstance(c, str) else c for c in row] for row in rows]
     return [
         [
             "" if c is None else c.isoformat() if isinstance(c, datetime.date) else str(c)
@@ -50,6 +55,9 @@ def test_the_page_and_its_download_give_the_rollups_figures(client, world):
     header, rows = rollup_table(expected)
     assert rows, "the seed has records before the day asked"
     assert _table_cells(page.content.decode()) == _as_text(rows)
+    # Headed in the reader's language (the file keeps the Chinese of the superior's form).
+    assert '<th scope="col">Township code</th>' in page.content.decode()
+    assert "乡镇代码" in header
     # The download holds the same table.
     download = client.get(url + "export/", {**asked, "format": "xlsx"})
     assert download.status_code == 200

@@ -407,3 +407,40 @@ def test_the_material_form_says_what_counts_as_a_slogan_site(client, world):
     body = client.get(f"/campaigns/{data.campaign.pk}/ledger/material/new/").content.decode()
     assert 'id="id_quantity_helptext"' in body and "number of sites" in body
     assert 'aria-describedby="id_quantity_helptext"' in body
+
+
+def test_a_county_office_is_offered_the_places_of_its_own_county(client, world):
+    """In a prefecture-wide campaign the other county's office is offered the places of
+    its own county only (a record may lie anywhere in the campaign, where its unit worked:
+    the API and imports take any such place; the form keeps to the office's area)."""
+    import re
+
+    from ..factories import CampaignFactory
+
+    campaign = CampaignFactory(
+        name="州级宣传",
+        lead_unit=world.office_unit,
+        units=[
+            world.county_unit,
+            world.township_unit,
+            world.other_county_office_unit,
+            world.other_township_unit,
+        ],
+    )
+    client.force_login(world.other_office)
+    url = f"/campaigns/{campaign.pk}/ledger/event/new/"
+    offered = set(re.findall(r'<option value="(\d+)"', client.get(url).content.decode()))
+    assert world.other_county.code in offered and world.township.code not in offered
+    post = {
+        "unit": world.other_township_unit.pk,
+        "kind": "lecture",
+        "date": "2024-03-01",
+        "region": world.township.code,
+        "sessions": "1",
+        "participants": "10",
+    }
+    assert client.post(url, post).status_code == 200  # (sent back: not a choice)
+    assert not EventRecord.objects.filter(campaign=campaign).exists()
+    client.force_login(world.office)  # the prefecture's office: every county
+    offered = set(re.findall(r'<option value="(\d+)"', client.get(url).content.decode()))
+    assert {world.other_county.code, world.township.code} <= offered

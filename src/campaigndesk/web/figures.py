@@ -56,16 +56,58 @@ def _date(label) -> forms.DateField:
 
 
 def kind_choices() -> list[tuple[str, str]]:
-    """Each kind of record, and each of its own kinds ("event:lecture")."""
+    """Each kind of record, and each of its own kinds ("event:lecture"), named as the
+    table below names them (``exports.kind_text``)."""
     choices = []
-    for record_kind, label in RecordKind.choices:
-        choices.append((record_kind, label))
+    for record_kind in RecordKind.values:
+        choices.append((record_kind, exports.kind_text(record_kind)))
         own = getattr(RECORD_MODELS[record_kind], "Kind", None)
         if own is not None:
             choices += [
-                (f"{record_kind}:{code}", f"{label} · {name}") for code, name in own.choices
+                (f"{record_kind}:{code}", exports.kind_text(f"{record_kind}:{code}"))
+                for code in own.values
             ]
     return choices
+
+
+# The page's own column headers (the download keeps the Chinese ones of the file).
+PAGE_HEADERS = {
+    "county": (gettext_lazy("County code"), gettext_lazy("County")),
+    "township": (gettext_lazy("Township code"), gettext_lazy("Township")),
+    "village": (gettext_lazy("Village code"), gettext_lazy("Village")),
+    "unit": (gettext_lazy("Unit"),),
+    "outlet": (gettext_lazy("Outlet"),),
+    "channel": (gettext_lazy("Channel"),),
+    "outlet_level": (gettext_lazy("Outlet level"),),
+    "kind": (gettext_lazy("Kind"),),
+    "record_kind": (gettext_lazy("Kind of records"),),
+    "period": (gettext_lazy("Period"),),
+}
+
+
+def _shown(cell, words: dict):
+    if isinstance(cell, datetime.date):
+        return cell.isoformat()  # (a period as the download writes it: 2024-02-19)
+    if isinstance(cell, str):
+        return words.get(cell, cell)
+    return cell
+
+
+def page_table(result) -> tuple[list[str], list[list]]:
+    """The download's table (``exports.rollup_table``) with the page's headers and words
+    in the reader's language."""
+    header, rows = exports.rollup_table(result)
+    dimensions = list(result.group_by)
+    if result.series and "period" not in dimensions:
+        dimensions.append("period")
+    page_header = [_("Indicator code"), _("Indicator")]
+    for dimension in dimensions:
+        page_header += [str(h) for h in PAGE_HEADERS[dimension]]
+    page_header += [_("Value"), _("Approx."), _("Measure word"), _("Figure")]
+    if len(page_header) != len(header):  # pragma: no cover - the two tables side by side
+        raise AssertionError("the page's headers do not match the download's columns")
+    words = {exports.TOTAL: _("Total"), exports.NONE: _("(none)")}
+    return page_header, [[_shown(cell, words) for cell in row] for row in rows]
 
 
 class FiguresForm(forms.Form):
@@ -94,7 +136,8 @@ class FiguresForm(forms.Form):
         self.fields["unit"].choices = everything + [(str(u.pk), u.name) for u in units]
         self.fields["channel"].choices = everything + list(Channel.choices)
         self.fields["outlet_level"].choices = everything + [
-            (str(value), label) for value, label in OutletLevel.choices
+            (str(value), exports.OUTLET_LEVEL_LABELS.get(value, label))
+            for value, label in OutletLevel.choices
         ]
         self.fields["kind"].choices = everything + kind_choices()
         self.fields["indicator"].choices = everything + [
@@ -167,9 +210,7 @@ def figures(request: HttpRequest, id: int) -> HttpResponse:
         except DomainError as problem:
             error = str(problem)
         else:
-            header, rows = exports.rollup_table(result)
-            # (a period as the download writes it: 2024-02-19)
-            rows = [[c.isoformat() if isinstance(c, datetime.date) else c for c in r] for r in rows]
+            header, rows = page_table(result)
     query = urlencode({k: v for k, v in request.GET.items() if v and k != "format"})
     context = {
         "campaign": campaign,
@@ -178,8 +219,6 @@ def figures(request: HttpRequest, id: int) -> HttpResponse:
         "rows": rows,
         "error": error,
         "query": query,
-        # (the figure column: right-aligned)
-        "figure_column": len(header) - 1,
     }
     status = 422 if form.errors or error else 200
     return render(request, "web/figures.html", context, status=status)

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campaigndesk.accounts.scoping import can_manage
 from campaigndesk.campaigns.models import Campaign
 from campaigndesk.ledger.fields import TypedDecimal, TypedInteger
 from campaigndesk.ledger.models import (
@@ -71,13 +72,13 @@ def _version(record) -> str:
     return record.updated_at.isoformat() if record.updated_at else ""
 
 
-def place_choices(campaign: Campaign, record=None) -> list[Region]:
-    """Where a record may be placed on a form: the campaign's region and two levels below
-    it (a county's townships and villages, a prefecture's counties and townships), and
-    the record's own place wherever it is."""
+def place_choices(campaign: Campaign, actor, record=None) -> list[Region]:
+    """Where ``actor`` may place a record on a form: the campaign's region and two levels
+    below it (a county's townships and villages, a prefecture's counties and townships)
+    that lie in the actor's area, and the record's own place wherever it is."""
     from .dashboard import region_choices
 
-    places = region_choices(campaign)
+    places = [r for r in region_choices(campaign) if can_manage(actor, region_path=r.path)]
     if record is not None and record.region_id not in {r.pk for r in places}:
         places.append(record.region)
     return places
@@ -97,7 +98,14 @@ class RecordForm(forms.Form):
     field_order: list[str] = []
 
     def __init__(
-        self, data=None, *, campaign: Campaign, units: list[Unit], initial=None, record=None
+        self,
+        data=None,
+        *,
+        campaign: Campaign,
+        units: list[Unit],
+        initial=None,
+        record=None,
+        actor=None,
     ):
         initial = dict(initial or {})
         if record is not None:
@@ -112,7 +120,8 @@ class RecordForm(forms.Form):
         if len(units) > 1:
             # An office files for units working anywhere in its area: where it happened.
             # (A reporter's records are where its unit is: its form stays short.)
-            self.places = {r.code: r for r in place_choices(campaign, record)}
+            self.places = {r.code: r for r in place_choices(campaign, actor, record)}
+        if self.places:
             top = min(r.level for r in self.places.values())
             self.fields["region"] = forms.ChoiceField(
                 label=_("Place (township or village)"),

@@ -240,7 +240,7 @@ def record_edit(request: HttpRequest, id: int, kind: str, record_id: int) -> Htt
         units = sorted([*units, record.unit], key=lambda unit: (unit.region_path, unit.name))
     form_class = FORMS[kind]
     data = request.POST if request.method == "POST" else None
-    form = form_class(data, campaign=campaign, units=units, record=record)
+    form = form_class(data, campaign=campaign, units=units, record=record, actor=request.user)
     if request.method == "POST" and form.is_valid() and form.changed_since():
         messages.warning(
             request,
@@ -438,7 +438,13 @@ def record_new(request: HttpRequest, id: int, kind: str) -> HttpResponse:
     if initial.get("unit") not in {u.pk for u in units}:
         initial.pop("unit", None)
     form_class = FORMS[kind]
-    form = form_class(request.POST or None, campaign=campaign, units=units, initial=initial)
+    form = form_class(
+        request.POST or None,
+        campaign=campaign,
+        units=units,
+        initial=initial,
+        actor=request.user,
+    )
     if request.method == "POST" and form.is_valid():
         values = form.values()
         try:
