@@ -172,6 +172,7 @@ def test_a_reporters_event_form_has_at_most_six_fields(client, world):
         "participants",
         "audience",
         "site",
+        "schedule_item",
     ]
 
 
@@ -444,3 +445,33 @@ def test_a_county_office_is_offered_the_places_of_its_own_county(client, world):
     client.force_login(world.office)  # the prefecture's office: every county
     offered = set(re.findall(r'<option value="(\d+)"', client.get(url).content.decode()))
     assert {world.other_county.code, world.township.code} <= offered
+
+
+def test_the_office_links_a_record_to_the_schedule_item_it_carries_out(client, world):
+    from campaigndesk.campaigns.models import ScheduleItem
+
+    data = seed(world, with_collection=False)
+    item = ScheduleItem.objects.create(
+        campaign=data.campaign,
+        seq=7,
+        theme="文艺巡演进安置点",
+        window_start=data.today,
+        window_end=data.today,
+    )
+    client.force_login(world.office)
+    url = f"/campaigns/{data.campaign.pk}/ledger/event/new/"
+    assert "7. 文艺巡演进安置点" in client.get(url).content.decode()
+    post = {
+        "unit": world.township_unit.pk,
+        "kind": "performance",
+        "date": data.today.isoformat(),
+        "sessions": "1",
+        "participants": "300",
+        "site": "安置点广场",
+        "schedule_item": item.pk,
+    }
+    assert client.post(url, post).status_code == 302
+    event = EventRecord.objects.get(site="安置点广场")
+    assert event.schedule_item == item
+    edit = client.get(url.replace("new/", f"{event.pk}/edit/")).content.decode()
+    assert f'<option value="{item.pk}" selected>' in edit

@@ -129,6 +129,14 @@ class RecordForm(forms.Form):
                 choices=[("", _("Where the unit is"))]
                 + [(code, "　" * (r.level - top) + r.name) for code, r in self.places.items()],
             )
+        if self.places:
+            # (what of the plan it carries out: the timeline shows it against the item)
+            self.fields["schedule_item"] = ScheduleItemChoiceField(
+                label=_("Schedule item"),
+                queryset=campaign.schedule.order_by("seq", "pk"),
+                required=False,
+                empty_label=_("None"),
+            )
         if len(units) > 1:
             self.fields["unit"] = forms.ModelChoiceField(
                 label=_("Unit"),
@@ -137,7 +145,7 @@ class RecordForm(forms.Form):
                 ),
                 empty_label=None,
             )
-        order = list(self.field_order)
+        order = [*self.field_order, "schedule_item"]
         order.insert(order.index("date") + 1, "region")
         self.order_fields(["unit", *order])  # (a field it lacks is passed over)
         if record is not None:
@@ -161,6 +169,7 @@ class RecordForm(forms.Form):
             if isinstance(value, Decimal):
                 value = plain_number(value)
             initial[name] = value
+        initial["schedule_item"] = record.schedule_item_id
         # (the place: blank when it is where the unit is, as the form files it)
         initial["region"] = "" if record.region_id == record.unit.region_id else record.region.code
         return initial
@@ -197,6 +206,14 @@ class EventForm(RecordForm):
     audience = whole_number(_("Audience reached"), required=False)
     site = forms.CharField(label=_("Site"), max_length=200, required=False)
     field_order = ["kind", "date", "sessions", "participants", "audience", "site"]
+
+
+class ScheduleItemChoiceField(forms.ModelChoiceField):
+    """Schedule items by their number and theme, as the timeline lists them."""
+
+    def label_from_instance(self, obj) -> str:
+        text = f"{obj.seq}. {obj.theme}"
+        return f"{text} — {obj.project}"[:80] if obj.project else text[:80]
 
 
 class OutletChoiceField(forms.ModelChoiceField):
