@@ -8,29 +8,9 @@ import datetime
 
 from campaigndesk.reporting import issuing, services
 
+from ..matrix_roles import logged_in
 from . import web_data as d
 from .factories import local, png_bytes, reporting_clock
-
-ROLES = [
-    "anonymous",
-    "admin",
-    "office",
-    "reporter",
-    "editor",
-    "reviewer",
-    "approver",
-    "observer",
-    "other_office",
-    "other_reporter",
-]
-
-
-def statuses(default: int, **by_role: int) -> dict[str, int]:
-    return {role: by_role.get(role, default) for role in ROLES}
-
-
-def logged_in(default: int, **by_role: int) -> dict[str, int]:
-    return statuses(default, anonymous=302, **by_role)
 
 
 def visible(default: int, **by_role: int) -> dict[str, int]:

@@ -9,27 +9,9 @@ from campaigndesk.accounts.scoping import SYSTEM
 from campaigndesk.ledger import services as ledger
 
 from ..factories import OutletFactory
+from ..matrix_roles import logged_in
 
-ROLES = [
-    "anonymous",
-    "admin",
-    "office",
-    "reporter",
-    "editor",
-    "reviewer",
-    "approver",
-    "observer",
-    "other_office",
-    "other_reporter",
-]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-
-
-def _logged_in(default: int, **by_role: int) -> dict[str, int]:
-    return {role: by_role.get(role, default) for role in ROLES} | {
-        "anonymous": by_role.get("anonymous", 302)
-    }
-
 
 # The township's event: its reporter, the prefecture office and the admin may change
 # it; the prefecture's other roles read it; the other county sees nothing.
@@ -42,74 +24,74 @@ LEDGER_SPECS = [
         "GET",
         "/campaigns/{campaign}/figures/?group_by=township&as_of=2024-03-01",
         None,
-        _logged_in(200, other_office=404, other_reporter=404),
+        logged_in(200, other_office=404, other_reporter=404),
     ),
     (
         "GET",
         "/campaigns/{campaign}/figures/export/?series=week&format=csv",
         None,
-        _logged_in(200, other_office=404, other_reporter=404),
+        logged_in(200, other_office=404, other_reporter=404),
     ),
-    ("GET", "/campaigns/999999/figures/", None, _logged_in(404)),
+    ("GET", "/campaigns/999999/figures/", None, logged_in(404)),
     (
         "GET",
         "/campaigns/{campaign}/ledger/event/{ledger_event}/edit/",
         None,
-        _logged_in(403, **WRITERS),
+        logged_in(403, **WRITERS),
     ),
     # Another unit's record: not for the township's reporter (not even to be told it exists).
     (
         "GET",
         "/campaigns/{campaign}/ledger/event/{county_event}/edit/",
         None,
-        _logged_in(403, admin=200, office=200, reporter=404, other_office=404, other_reporter=404),
+        logged_in(403, admin=200, office=200, reporter=404, other_office=404, other_reporter=404),
     ),
     # A blank form: sent back with its errors, nothing written.
     (
         "POST",
         "/campaigns/{campaign}/ledger/event/{ledger_event}/edit/",
         {},
-        _logged_in(403, admin=422, office=422, reporter=422, other_office=404, other_reporter=404),
+        logged_in(403, admin=422, office=422, reporter=422, other_office=404, other_reporter=404),
     ),
-    ("GET", "/campaigns/{campaign}/ledger/event/999999/edit/", None, _logged_in(404)),
+    ("GET", "/campaigns/{campaign}/ledger/event/999999/edit/", None, logged_in(404)),
     (
         "GET",
         "/campaigns/{campaign}/ledger/event/{ledger_event}/delete/",
         None,
-        _logged_in(403, **WRITERS),
+        logged_in(403, **WRITERS),
     ),
     # No file: refused with the reason on the record's page.
     (
         "POST",
         "/campaigns/{campaign}/ledger/event/{ledger_event}/evidence/",
         {},
-        _logged_in(403, admin=302, office=302, reporter=302, other_office=404, other_reporter=404),
+        logged_in(403, admin=302, office=302, reporter=302, other_office=404, other_reporter=404),
     ),
     (
         "GET",
         "/campaigns/{campaign}/ledger/event/{ledger_event}/evidence/",
         None,
-        _logged_in(405, other_office=405, other_reporter=405),
+        logged_in(405, other_office=405, other_reporter=405),
     ),
     (
         "GET",
         "/campaigns/{campaign}/evidence/{ledger_evidence}/",
         None,
-        _logged_in(200, other_office=404, other_reporter=404),
+        logged_in(200, other_office=404, other_reporter=404),
     ),
-    ("GET", "/campaigns/{other_campaign}/evidence/{ledger_evidence}/", None, _logged_in(404)),
+    ("GET", "/campaigns/{other_campaign}/evidence/{ledger_evidence}/", None, logged_in(404)),
     # Verifying twice leaves the first verifier: every office POST ends on the record.
     (
         "POST",
         "/campaigns/{campaign}/evidence/{ledger_evidence}/verify/",
         {},
-        _logged_in(403, **OFFICE),
+        logged_in(403, **OFFICE),
     ),
     (
         "POST",
         "/campaigns/{campaign}/ledger/output/{ledger_output}/resolve/",
         {"verdict": "original"},
-        _logged_in(403, **OFFICE),
+        logged_in(403, **OFFICE),
     ),
 ]
 

@@ -9,26 +9,7 @@ from campaigndesk.accounts.scoping import SYSTEM
 from campaigndesk.ledger import services as ledger
 from campaigndesk.ledger.io import imports
 
-ROLES = [
-    "anonymous",
-    "admin",
-    "office",
-    "reporter",
-    "editor",
-    "reviewer",
-    "approver",
-    "observer",
-    "other_office",
-    "other_reporter",
-]
-
-
-def logged_in(default: int, **by_role: int) -> dict[str, int]:
-    """Anonymous visitors are sent to the login page (as in test_permission_matrix)."""
-    return {role: by_role.get(role, default) for role in ROLES} | {
-        "anonymous": by_role.get("anonymous", 302)
-    }
-
+from ..matrix_roles import logged_in
 
 # The world's campaign (the township's county): the other county sees nothing of it.
 HIDDEN = {"other_office": 404, "other_reporter": 404}

@@ -231,18 +231,23 @@ def test_a_file_that_is_not_a_photo_or_pdf_is_refused_by_name(client, world):
     assert not Evidence.objects.filter(record_id=event.pk).exists()
 
 
-def test_the_office_decides_on_a_suspected_duplicate(client, world):
-    outlet = OutletFactory()
-    values = dict(
+def _output_values(world, **values) -> dict:
+    """The keyword arguments of ``record_create`` for an article of the township's unit."""
+    return dict(
         actor=SYSTEM,
         campaign=world.campaign,
         record_kind="output",
         unit=world.township_unit,
-        outlet=outlet,
+        outlet=values.pop("outlet", None) or OutletFactory(),
         kind="article",
         title="宣讲进村",
         date=DAY,
+        **values,
     )
+
+
+def test_the_office_decides_on_a_suspected_duplicate(client, world):
+    values = _output_values(world)
     first = ledger.record_create(**values).record
     second = ledger.record_create(**values).record
     third = ledger.record_create(**values).record
@@ -295,19 +300,10 @@ def test_evidence_of_another_campaign_or_hidden_record_is_not_found(client, worl
 
 
 def test_the_outputs_list_leads_the_office_to_the_suspected_duplicates(client, world):
-    outlet = OutletFactory()
-    values = dict(
-        actor=SYSTEM,
-        campaign=world.campaign,
-        record_kind="output",
-        unit=world.township_unit,
-        outlet=outlet,
-        kind="article",
-        date=DAY,
-    )
-    first = ledger.record_create(**values, title="宣讲进村").record
-    copy = ledger.record_create(**values, title="宣讲进村").record
-    other = ledger.record_create(**values, title="文艺下乡").record
+    values = _output_values(world)
+    first = ledger.record_create(**values).record
+    copy = ledger.record_create(**values).record
+    other = ledger.record_create(**{**values, "title": "文艺下乡"}).record
     client.force_login(world.office)
     url = f"/campaigns/{world.campaign.pk}/ledger/output/"
     page = client.get(url).content.decode()
@@ -435,18 +431,7 @@ def test_a_figure_reads_as_written_and_outlets_are_told_apart_by_channel(client,
 
 
 def test_a_record_says_it_is_locked_and_a_copy_names_what_it_repeats(client, world):
-    outlet = OutletFactory()
-    values = dict(
-        actor=SYSTEM,
-        campaign=world.campaign,
-        record_kind="output",
-        unit=world.township_unit,
-        outlet=outlet,
-        kind="article",
-        title="宣讲进村",
-        date=DAY,
-        url="https://example.org/a/1",
-    )
+    values = _output_values(world, url="https://example.org/a/1")
     first = ledger.record_create(**values).record
     copy = ledger.record_create(**values).record
     client.force_login(world.office)

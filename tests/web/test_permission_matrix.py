@@ -10,24 +10,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from ..collection.helpers import matrix_ids
 from ..documents.helpers import matrix_report
+from ..matrix_roles import ROLES, logged_in, statuses
 from ..reporting.matrix import SPECS as REPORTING_SPECS
 from ..reporting.matrix import matrix_reporting
 from .matrix_ledger import LEDGER_SPECS, matrix_ledger
 from .matrix_locks import LOCK_SPECS, matrix_locks
 from .seed import matrix_export_template, matrix_records
 
-ROLES = [
-    "anonymous",
-    "admin",
-    "office",
-    "reporter",
-    "editor",
-    "reviewer",
-    "approver",
-    "observer",
-    "other_office",
-    "other_reporter",
-]
 # The office, editor, reviewer, approver and observer sit at the prefecture (both counties).
 PREFECTURE = ["office", "editor", "reviewer", "approver", "observer"]
 
@@ -38,15 +27,6 @@ COVERED_ELSEWHERE = {
     # The admin's pages are per model; tests/web/test_admin.py opens every one of them.
     "admin": "tests/web/test_admin.py",
 }
-
-
-def statuses(default: int, **by_role: int) -> dict[str, int]:
-    return {role: by_role.get(role, default) for role in ROLES}
-
-
-def logged_in(default: int, **by_role: int) -> dict[str, int]:
-    """Anonymous visitors are sent to the login page."""
-    return statuses(default, anonymous=302, **by_role)
 
 
 # (method, URL with {ids} from the world, POST data, expected status per role)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from campaigndesk.campaigns import selectors as campaign_selectors
 from campaigndesk.campaigns.models import Campaign
-from campaigndesk.common.errors import DomainError, FieldError, NotFound
+from campaigndesk.common.errors import DomainError, NotFound
 from campaigndesk.ledger.io import exports
 from campaigndesk.ledger.models import RECORD_MODELS, Indicator, RecordKind
 from campaigndesk.ledger.rollup import RollupFilter, rollup
@@ -26,6 +26,7 @@ from campaigndesk.regions.models import Channel, OutletLevel, Region, Unit
 
 from . import memory
 from .dashboard import region_choices
+from .ledger_filters import RollupFilterForm
 
 GROUPS = [
     ("", gettext_lazy("Nothing (totals)")),
@@ -110,7 +111,7 @@ def page_table(result) -> tuple[list[str], list[list]]:
     return page_header, [[_shown(cell, words) for cell in row] for row in rows]
 
 
-class FiguresForm(forms.Form):
+class FiguresForm(RollupFilterForm):
     """What to add up: the rollup's filter, its grouping and its series."""
 
     region = forms.ChoiceField(label=gettext_lazy("Region"), required=False)
@@ -144,17 +145,6 @@ class FiguresForm(forms.Form):
             (i.code, f"{i.name}（{i.measure_word}）" if i.measure_word else i.name)
             for i in Indicator.objects.filter(is_active=True).order_by("category", "order")
         ]
-
-    def clean(self):
-        """The rollup's own checks of its filter (dates within range and in order), shown
-        on their fields."""
-        data = super().clean()
-        if not self.errors:
-            try:
-                self.rollup_filter()
-            except FieldError as error:
-                self.add_error(error.field if error.field in self.fields else None, error.message)
-        return data
 
     def rollup_filter(self) -> RollupFilter:
         data = self.cleaned_data

@@ -84,7 +84,24 @@ def sort_links(kind: str, sort: str, query: dict) -> dict[str, dict[str, str]]:
     return links
 
 
-class LedgerFilterForm(forms.Form):
+class RollupFilterForm(forms.Form):
+    """A form whose ``rollup_filter()`` builds a RollupFilter: the filter's own checks
+    (dates within range and in order, kinds that exist) are shown on their fields."""
+
+    def rollup_filter(self) -> RollupFilter:
+        raise NotImplementedError
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            try:
+                self.rollup_filter()
+            except FieldError as error:
+                self.add_error(error.field if error.field in self.fields else None, error.message)
+        return data
+
+
+class LedgerFilterForm(RollupFilterForm):
     """Region, unit, kind and dates; channel, outlet level and status for media outputs."""
 
     region = forms.ChoiceField(label=_("Region"), required=False)
@@ -133,17 +150,6 @@ class LedgerFilterForm(forms.Form):
             del self.fields["channel"]
             del self.fields["outlet_level"]
             del self.fields["status"]
-
-    def clean(self):
-        """The rollup's own checks of its filter (dates within range and in order), shown
-        on their fields."""
-        data = super().clean()
-        if not self.errors:
-            try:
-                self.rollup_filter()
-            except FieldError as error:
-                self.add_error(error.field if error.field in self.fields else None, error.message)
-        return data
 
     def wanted_status(self) -> str | None:
         """The status asked for (media outputs: counting, or suspected duplicates)."""
