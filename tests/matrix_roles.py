@@ -2,8 +2,7 @@
 and the rows it gathers from tests/web/matrix_*.py and tests/reporting/matrix.py), and the
 expected statuses per role."""
 
-ROLES = [
-    "anonymous",
+SIGNED_IN = [
     "admin",
     "office",
     "reporter",
@@ -14,6 +13,7 @@ ROLES = [
     "other_office",
     "other_reporter",
 ]
+ROLES = ["anonymous", *SIGNED_IN]
 
 
 def statuses(default: int, **by_role: int) -> dict[str, int]:

@@ -14,22 +14,11 @@ from campaigndesk.api.api import api
 
 from ..documents.helpers import REPORT
 from ..documents.helpers import matrix_report as report_ids
+from ..matrix_roles import ROLES, SIGNED_IN
 from . import ledger_data as data
 from . import reporting_requests
 
 PREFIX = "/api/v1"
-SIGNED_IN = [
-    "admin",
-    "office",
-    "reporter",
-    "editor",
-    "reviewer",
-    "approver",
-    "observer",
-    "other_office",
-    "other_reporter",
-]
-ROLES = ["anonymous", *SIGNED_IN]
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:

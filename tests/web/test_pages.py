@@ -10,17 +10,7 @@ from django.urls import reverse
 from campaigndesk.accounts.scoping import SYSTEM
 from campaigndesk.campaigns import selectors, services
 
-ROLES = [
-    "admin",
-    "office",
-    "reporter",
-    "editor",
-    "reviewer",
-    "approver",
-    "observer",
-    "other_office",
-    "other_reporter",
-]
+from ..matrix_roles import SIGNED_IN as ROLES
 
 
 def text(response) -> str:

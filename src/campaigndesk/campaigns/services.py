@@ -146,7 +146,8 @@ def campaign_update(
         if not campaign.name.strip():
             raise DomainError(_("A campaign needs a name."))
         _check_period(campaign.start_date, campaign.end_date, _("The campaign"))
-        _check_ledger_within(campaign)
+        if start_date is not None or end_date is not None:  # (a new name changes no date)
+            _check_ledger_within(campaign)
         campaign.save()
         _audit(actor, "campaigns.campaign.updated", campaign, campaign, before=before)
     return campaign

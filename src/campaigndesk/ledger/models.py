@@ -262,6 +262,14 @@ class MediaOutput(Record):
     def __str__(self) -> str:
         return self.title
 
+    def twins_q(self) -> Q:
+        """The outputs this one repeats if they count: the same link (its key, see
+        ``links.link_key``), or the same outlet, title and date."""
+        same = Q(outlet_id=self.outlet_id, title=self.title, date=self.date)
+        if self.url_key:
+            same |= Q(url_key=self.url_key)
+        return same
+
 
 class MaterialRecord(Record):
     """Offline publicity material put up or handed out: banners, leaflets, slogan sites."""

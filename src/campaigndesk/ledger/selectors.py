@@ -135,15 +135,10 @@ def lock_holding(*, campaign_id: int, date) -> PeriodLock | None:
 def duplicate_original(*, actor, record) -> Record | None:
     """The counting output that a suspected duplicate repeats (the same link, or the same
     outlet, title and date), if the actor may see it; the earliest filed."""
-    from django.db.models import Q
-
     from .models import MediaOutput
 
-    same = Q(outlet_id=record.outlet_id, title=record.title, date=record.date)
-    if record.url_key:
-        same |= Q(url_key=record.url_key)
     return (
-        MediaOutput.objects.filter(same, campaign_id=record.campaign_id)
+        MediaOutput.objects.filter(record.twins_q(), campaign_id=record.campaign_id)
         .filter(status=RecordStatus.ACTIVE)
         .filter(
             visible_q(

@@ -398,12 +398,9 @@ class RecordWriter:
         link, up to tracking parameters and the like: ``links.link_key``; or the same
         outlet, title and date), among stored records or ``pending`` ones (prepared). A
         flagged copy does not make the output it copies a repeat."""
-        same = Q(outlet_id=record.outlet.pk, title=record.title, date=record.date)
-        if record.url_key:
-            same |= Q(url_key=record.url_key)
         stored = MediaOutput.objects.filter(
             campaign=self.campaign, status=RecordStatus.ACTIVE
-        ).filter(same)
+        ).filter(record.twins_q())
         if record.pk:
             stored = stored.exclude(pk=record.pk)
         if stored.exists():

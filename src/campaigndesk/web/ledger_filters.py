@@ -1,5 +1,7 @@
 """The ledger list's filters (narrowing it as a rollup is narrowed) and sorting."""
 
+from collections.abc import Callable
+
 from django import forms
 from django.db.models import QuerySet
 from django.utils.http import urlencode
@@ -85,11 +87,11 @@ def sort_links(kind: str, sort: str, query: dict) -> dict[str, dict[str, str]]:
 
 
 class RollupFilterForm(forms.Form):
-    """A form whose ``rollup_filter()`` builds a RollupFilter: the filter's own checks
-    (dates within range and in order, kinds that exist) are shown on their fields."""
+    """The base of a form whose subclass builds a RollupFilter in ``rollup_filter()``: the
+    filter's own checks (dates within range and in order, kinds that exist) are shown on
+    their fields."""
 
-    def rollup_filter(self) -> RollupFilter:
-        raise NotImplementedError
+    rollup_filter: "Callable[[], RollupFilter]"  # (each subclass defines it)
 
     def clean(self):
         data = super().clean()

@@ -38,6 +38,7 @@ from . import memory
 from .dashboard import region_choices
 from .forms import FORMS, EvidenceForm, ImportForm, plain_number
 from .ledger_filters import LedgerFilterForm, sort_links, sorted_records
+from .service_errors import add_service_error, raise_if_refused
 
 PAGE_SIZE = 50
 KINDS = [(kind, label) for kind, label in RecordKind.choices]
@@ -257,11 +258,8 @@ def record_edit(request: HttpRequest, id: int, kind: str, record_id: int) -> Htt
             )
         except NotFound:
             raise Http404() from None
-        except Forbidden as error:
-            form.add_error(None, str(error))
-        except DomainError as error:
-            field = getattr(error, "field", None)
-            form.add_error(field if field in form.fields else None, str(error))
+        except DomainError as error:  # (a refusal too: shown on the form)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Saved: %(record)s.") % {"record": outcome.record})
             for warning in outcome.warnings:
@@ -286,11 +284,8 @@ def record_delete(request: HttpRequest, id: int, kind: str, record_id: int) -> H
     if request.method == "POST":
         try:
             ledger_services.record_delete(actor=request.user, record_kind=kind, record=record)
-        except NotFound:
-            raise Http404() from None
-        except Forbidden as error:
-            raise PermissionDenied(str(error)) from None
         except DomainError as error:
+            raise_if_refused(error)
             messages.error(request, str(error))
             return redirect(_record_url(campaign, kind, record))
         messages.success(request, _("Deleted: %(record)s.") % {"record": record})
@@ -321,11 +316,8 @@ def evidence_add(request: HttpRequest, id: int, kind: str, record_id: int) -> Ht
             filename=upload.name or "evidence",
             evidence_kind=form.cleaned_data["kind"],
         )
-    except NotFound:
-        raise Http404() from None
-    except Forbidden as error:
-        raise PermissionDenied(str(error)) from None
     except DomainError as error:
+        raise_if_refused(error)
         messages.error(request, f"{upload.name}：{error}")
     else:
         messages.success(request, _("Attached: %(name)s.") % {"name": upload.name})
@@ -362,10 +354,9 @@ def evidence_verify(request: HttpRequest, id: int, evidence_id: int) -> HttpResp
     evidence = _evidence(request, campaign, evidence_id)
     try:
         evidence = ledger_services.evidence_verify(actor=request.user, evidence=evidence)
-    except NotFound:
-        raise Http404() from None
-    except Forbidden as error:
-        raise PermissionDenied(str(error)) from None
+    except DomainError as error:
+        raise_if_refused(error)
+        raise
     messages.success(request, _("Verified: %(name)s.") % {"name": evidence.original_name})
     return redirect(
         reverse("web:record", args=[campaign.pk, evidence.record_kind, evidence.record_id])
@@ -389,11 +380,8 @@ def duplicate_resolve(request: HttpRequest, id: int, record_id: int) -> HttpResp
         ledger_services.output_duplicate_resolve(
             actor=request.user, record=record, is_duplicate=verdict == "duplicate"
         )
-    except NotFound:
-        raise Http404() from None
-    except Forbidden as error:
-        raise PermissionDenied(str(error)) from None
     except DomainError as error:
+        raise_if_refused(error)
         messages.error(request, str(error))
         return redirect(_record_url(campaign, kind, record))
     if verdict == "duplicate":
@@ -451,11 +439,8 @@ def record_new(request: HttpRequest, id: int, kind: str) -> HttpResponse:
             outcome = ledger_services.record_create(
                 actor=request.user, campaign=campaign, record_kind=kind, **values
             )
-        except Forbidden as error:
-            form.add_error(None, str(error))
-        except DomainError as error:
-            field = getattr(error, "field", None)
-            form.add_error(field if field in form.fields else None, str(error))
+        except DomainError as error:  # (a refusal too: shown on the form)
+            add_service_error(form, error)
         else:
             memory.remember_entry(request, values)
             messages.success(

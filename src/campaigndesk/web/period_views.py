@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from campaigndesk.accounts.scoping import can_manage
 from campaigndesk.campaigns import selectors as campaign_selectors
 from campaigndesk.campaigns.models import Campaign
-from campaigndesk.common.errors import DomainError, Forbidden, NotFound
+from campaigndesk.common.errors import DomainError, NotFound
 from campaigndesk.ledger import selectors as ledger
 from campaigndesk.ledger import services as ledger_services
 from campaigndesk.ledger.io import imports
@@ -24,6 +24,7 @@ from campaigndesk.ledger.models import PeriodLock
 
 from . import memory
 from .forms import date_field
+from .service_errors import add_service_error, raise_if_refused
 
 REASON_MAX_LENGTH = PeriodLock._meta.get_field("reason").max_length
 
@@ -40,10 +41,6 @@ class LockForm(forms.Form):
         help_text=gettext_lazy("For example: the October bulletin is issued."),
     )
 
-    def add_service_error(self, error: DomainError) -> None:
-        field = getattr(error, "field", None)
-        self.add_error(field if field in self.fields else None, str(error))
-
 
 class ReopenForm(forms.Form):
     """Why a locked period is reopened: required, and the service says so when blank."""
@@ -53,10 +50,6 @@ class ReopenForm(forms.Form):
         max_length=REASON_MAX_LENGTH,
         required=False,  # (the service refuses a blank reason, with its own message)
     )
-
-    def add_service_error(self, error: DomainError) -> None:
-        field = getattr(error, "field", None)
-        self.add_error(field if field in self.fields else None, str(error))
 
 
 def _reopen_form(lock: PeriodLock, data=None) -> ReopenForm:
@@ -130,10 +123,9 @@ def lock_list(request: HttpRequest, id: int) -> HttpResponse:
                 end=form.cleaned_data["end"],
                 reason=form.cleaned_data["reason"],
             )
-        except Forbidden as error:
-            raise PermissionDenied(str(error)) from None
         except DomainError as error:
-            form.add_service_error(error)
+            raise_if_refused(error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -159,12 +151,9 @@ def lock_reopen(request: HttpRequest, id: int, lock_id: int) -> HttpResponse:
             lock = ledger_services.period_reopen(
                 actor=request.user, lock=lock, reason=form.cleaned_data["reason"]
             )
-        except NotFound:
-            raise Http404() from None
-        except Forbidden as error:
-            raise PermissionDenied(str(error)) from None
         except DomainError as error:
-            form.add_service_error(error)
+            raise_if_refused(error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -186,9 +175,8 @@ def import_undo(request: HttpRequest, id: int, batch_id: int) -> HttpResponse:
         raise Http404()
     try:
         batch = imports.import_batch_undo(actor=request.user, batch=batch)
-    except Forbidden as error:
-        raise PermissionDenied(str(error)) from None
     except DomainError as error:
+        raise_if_refused(error)
         messages.error(
             request,
             _("The import of %(file)s was not undone: %(reason)s")
