@@ -33,15 +33,21 @@ groups instead of read again; distinct counts hash distinct pairs instead of COU
 (DISTINCT). A daily aggregate over every dimension was measured and rejected (on the
 bench data it held 1.86 million rows for 1.90 million facts); the summary's coarser
 cells (county × bucket) hold 345,192 rows for 9.5 million facts.
+
+A rollup's statements do not depend on each other's answers, so they are gathered first
+and sent together: on PostgreSQL in one pipeline, one round trip instead of four or more.
+The vocabulary they are built from is the one read last on the connection, read again in
+the same pipeline; if it changed meanwhile, the answer is dropped and asked again.
 """
 
 import datetime
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from operator import itemgetter
+from typing import Any
 
 from django.db import connection
 from django.db.models import (
@@ -274,10 +280,6 @@ def _period(series: str, column: str):
     return Cast(SERIES[series](column), DateField())
 
 
-def _group_key(values: dict, columns: list[str]) -> tuple:
-    return tuple(_normalise_period(values[c]) if c == "period" else values[c] for c in columns)
-
-
 def _normalise_period(value):
     # Facts hold local calendar dates, so truncating one never needs a time zone; but a
     # backend may hand the truncated date back as a timestamp (midnight of that date, in
@@ -308,20 +310,100 @@ def rollup(
     ``filters``, grouped by ``group_by`` (see DIMENSIONS) and, with ``series`` ("day",
     "week", "month"), as a time series. With grouping, an ungrouped total row per indicator
     is included too unless ``include_total`` is false. Raises DomainError for an unknown
-    dimension, series or indicator code. The number of queries does not depend on the
-    number of facts (at most 1 + 4)."""
+    dimension, series or indicator code. The number of statements does not depend on the
+    number of facts: at most six (the vocabulary, two each for sums and latest snapshots
+    over a date range that cuts buckets, one for distinct counts), sent together on
+    PostgreSQL; one more round when the vocabulary changed since it was last read."""
     filters = filters or RollupFilter()
     group_by = tuple(dict.fromkeys(group_by))
-    wanted, every_indicator = _indicators(indicators)
+    codes = None if indicators is None else list(dict.fromkeys(indicators))
     columns = _columns(group_by, series)
     source = _summary_source(actor, campaign, filters, group_by, series)
     if source is None:
         base = _with_period(base_facts(actor=actor, campaign=campaign, filters=filters), series)
         source = _FactSource(base)
-    rows = _rows(
-        source, wanted, every_indicator, columns, with_total=bool(columns) and include_total
-    )
+    with_total = bool(columns) and include_total
+    # The vocabulary read last is trusted to build the statements and read again beside
+    # them; if it changed, the answer is thrown away and asked again of the new one.
+    known = _last_vocabulary.get(connection.alias)
+    if known is not None and not known.unknown(codes):
+        rows = _rows(source, known, codes, columns, with_total=with_total, check=True)
+        if rows is not None:
+            return Rollup(rows=rows, group_by=group_by, series=series)
+    vocabulary = _Vocabulary.read()
+    unknown = vocabulary.unknown(codes)
+    if unknown:
+        raise DomainError(_("Unknown indicator: %(codes)s") % {"codes": ", ".join(unknown)})
+    rows = _rows(source, vocabulary, codes, columns, with_total=with_total)
     return Rollup(rows=rows, group_by=group_by, series=series)
+
+
+def _fetch(statement: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall()
+
+
+Statement = tuple[str, list]
+
+
+@dataclass(slots=True)
+class _Pending:
+    """Statements still to be sent, and what to make of their rows (``finish`` gets one
+    list of rows per statement). A rollup gathers all of its statements before sending
+    any, so that PostgreSQL receives them in one pipeline (see ``_send``)."""
+
+    statements: list[Statement]
+    finish: Callable[[list[list[tuple]]], Any]
+
+
+def _ready(value) -> _Pending:
+    """A pending answer that needs no statement."""
+    return _Pending([], lambda _results: value)
+
+
+def _one(statement: str, params: list, finish: Callable[[list[tuple]], Any]) -> _Pending:
+    return _Pending([(statement, params)], lambda results: finish(results[0]))
+
+
+def _both(first: _Pending, second: _Pending, combine: Callable[[Any, Any], Any]) -> _Pending:
+    """Both pending answers' statements, and ``combine`` of their answers."""
+    cut = len(first.statements)
+    return _Pending(
+        first.statements + second.statements,
+        lambda results: combine(first.finish(results[:cut]), second.finish(results[cut:])),
+    )
+
+
+def _answers(pending: list[_Pending]) -> list:
+    """The answers of ``pending``: their statements sent together, then each finished."""
+    results = _send([statement for one in pending for statement in one.statements])
+    answers, at = [], 0
+    for one in pending:
+        count = len(one.statements)
+        answers.append(one.finish(results[at : at + count]))
+        at += count
+    return answers
+
+
+def _send(statements: list[Statement]) -> list[list[tuple]]:
+    """The rows of each statement. On PostgreSQL several statements go out in one pipeline:
+    the server runs them back to back and the answers come back together, instead of one
+    round trip each (on a small rollup the round trips cost as much as the queries)."""
+    if len(statements) < 2 or connection.vendor != "postgresql":
+        return [_fetch(statement, params) for statement, params in statements]
+    connection.ensure_connection()
+    cursors = []
+    try:
+        with connection.wrap_database_errors, connection.connection.pipeline():
+            for statement, params in statements:
+                cursor = connection.cursor()
+                cursors.append(cursor)
+                cursor.execute(statement, params)
+            return [cursor.fetchall() for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()
 
 
 class _FactSource:
@@ -330,10 +412,10 @@ class _FactSource:
     def __init__(self, base: QuerySet[Fact]):
         self.base = base
 
-    def sums(self, indicators: list[Indicator], columns: list[str]) -> list[Part]:
+    def sums(self, indicators: list[Indicator], columns: list[str]) -> _Pending:
         return _sum_parts(self.base, indicators, columns)
 
-    def latest(self, indicators: list[Indicator], columns: list[str]) -> list[Part]:
+    def latest(self, indicators: list[Indicator], columns: list[str]) -> _Pending:
         return _latest_parts(self.base, indicators, columns)
 
     def distinct(self, indicators, columns, *, with_total, every_indicator):
@@ -462,12 +544,6 @@ def _ids(items) -> str:
     return ", ".join(str(int(item)) for item in items) or "NULL"
 
 
-def _fetch(statement: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        return cursor.fetchall()
-
-
 class _SummarySource:
     """``FactSummary`` and ``FactPresence`` rows of whole buckets, plus (``edge``) the facts
     of the partial buckets at the ends of the date range. ``cells`` narrows the summary
@@ -512,23 +588,27 @@ class _SummarySource:
             f"WHERE {self.cells.sql} AND indicator_id IN ({_ids(i.pk for i in indicators)})"
         )
 
-    def sums(self, indicators: list[Indicator], columns: list[str]) -> list[Part]:
+    def sums(self, indicators: list[Indicator], columns: list[str]) -> _Pending:
         if not indicators:
-            return []
+            return _ready([])
         keys = "".join(f", {c}" for c in columns)
         cells = self._cells(indicators, columns, "total, approx_rank, parts")
         statement = (
             f"SELECT indicator_id{keys}, SUM(total), MAX(approx_rank), SUM(parts) "
             f"FROM ({cells}) c GROUP BY indicator_id{keys}"
         )
-        parts = _parts_of_rows(_fetch(statement, self.cells.params), columns)
-        if self.edge is not None:
-            parts = _sum_totals(parts + _sum_parts(self.edge, indicators, columns), columns)
-        return parts
+        pending = _one(statement, self.cells.params, lambda rows: _parts_of_rows(rows, columns))
+        if self.edge is None:
+            return pending
+        return _both(
+            pending,
+            _sum_parts(self.edge, indicators, columns),
+            lambda mine, edge: _sum_totals(mine + edge, columns),
+        )
 
-    def latest(self, indicators: list[Indicator], columns: list[str]) -> list[Part]:
+    def latest(self, indicators: list[Indicator], columns: list[str]) -> _Pending:
         if not indicators:
-            return []
+            return _ready([])
         keys = "".join(f", {c}" for c in columns)
         cells = self._cells(
             indicators,
@@ -543,27 +623,14 @@ class _SummarySource:
             f"AS place, SUM(parts) OVER (PARTITION BY indicator_id{keys}) AS snapshots "
             f"FROM ({cells}) c) w WHERE place = 1"
         )
-        width = len(columns)
-        period = columns.index("period") if "period" in columns else None
-        parts = []
-        for indicator, *rest in _fetch(statement, self.cells.params):
-            key = tuple(rest[:width])
-            if period is not None:
-                key = (*key[:period], _normalise_period(key[period]), *key[period + 1 :])
-            total, rank, snapshots, day, depth, record = rest[width:]
-            parts.append(
-                (
-                    indicator,
-                    key,
-                    _number(total),
-                    rank or 0,
-                    int(snapshots),
-                    (_date(day), -depth, record),
-                )
-            )
-        if self.edge is not None:
-            parts = _latest_totals(parts + _latest_parts(self.edge, indicators, columns), columns)
-        return parts
+        pending = _one(statement, self.cells.params, lambda rows: _latest_of_rows(rows, columns))
+        if self.edge is None:
+            return pending
+        return _both(
+            pending,
+            _latest_parts(self.edge, indicators, columns),
+            lambda mine, edge: _latest_totals(mine + edge, columns),
+        )
 
     def distinct(self, indicators, columns, *, with_total, every_indicator):
         """Distinct counts: up to a date (no start) from the members' first dates; as a
@@ -571,7 +638,7 @@ class _SummarySource:
         the member counts (each lies under one county, so they add up) and the rest
         (units, partial periods) from the presences and the edge facts. One statement."""
         if not indicators:
-            return [], []
+            return _ready(([], []))
         wanted = {i.distinct_of for i in indicators}
         kinds = [int(kind) for kind, name in _MEMBER_NAMES.items() if name in wanted]
         # Each piece gives (is a total of a grouping, kind, *key, count).
@@ -626,9 +693,12 @@ class _SummarySource:
         statement = " UNION ALL ".join(
             f"SELECT * FROM ({sql}) x{n}" for n, (sql, _) in enumerate(pieces)
         )
-        results = _fetch(statement, [p for _, params in pieces for p in params])
-        return _counted_parts(
-            indicators, results, columns, lambda indicator: _MEMBER_KIND[indicator.distinct_of]
+        return _one(
+            statement,
+            [p for _, params in pieces for p in params],
+            lambda results: _counted_parts(
+                indicators, results, columns, lambda indicator: _MEMBER_KIND[indicator.distinct_of]
+            ),
         )
 
     def _members(
@@ -704,46 +774,61 @@ def _date(value) -> datetime.date:
     return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _indicators(codes: Iterable[str] | None) -> tuple[list[Indicator], list[int]]:
-    """The indicators asked for (every active one when None, in the vocabulary's order),
-    each ratio's parts attached, and the ids of every indicator. One query: the vocabulary
-    is small, and its ratios name indicators of the same table."""
-    every = _vocabulary()
-    by_pk = {i.id: i for i in every}
+class _Vocabulary:
+    """Every indicator in the vocabulary's order (``every``), each ratio's parts attached,
+    as read by one plain statement (``rows``): the ORM took longer to build the query than
+    the database to answer it, on every rollup."""
+
+    def __init__(self, rows: list[tuple]):
+        self.rows = rows
+        self.every = _indicators_of_rows(rows)
+        self.ids = [indicator.id for indicator in self.every]
+        self.by_code = {indicator.code: indicator for indicator in self.every}
+
+    @classmethod
+    def read(cls) -> "_Vocabulary":
+        vocabulary = cls(_fetch(_vocabulary_statement(connection.vendor)[1], []))
+        _last_vocabulary[connection.alias] = vocabulary
+        return vocabulary
+
+    def unknown(self, codes: list[str] | None) -> list[str]:
+        return [code for code in codes or () if code not in self.by_code]
+
+    def wanted(self, codes: list[str] | None) -> list[Indicator]:
+        """The indicators asked for (every active one when None, in the vocabulary's
+        order)."""
+        if codes is None:
+            return [indicator for indicator in self.every if indicator.is_active]
+        return [self.by_code[code] for code in codes]
+
+
+# The vocabulary last read on each database connection alias. Its indicators are shared
+# by the rollups of a process: read them, do not change them.
+_last_vocabulary: dict[str, _Vocabulary] = {}
+
+
+def _indicators_of_rows(rows: list[tuple]) -> list[Indicator]:
+    names = _vocabulary_statement(connection.vendor)[0]
+    if signals.pre_init.has_listeners(Indicator) or signals.post_init.has_listeners(Indicator):
+        every = [Indicator.from_db(connection.alias, names, row) for row in rows]
+    else:
+        # Built as Model.__init__ would with nothing listening to its signals, without it:
+        # on a small answer these ~50 objects cost as much as the statements.
+        new, alias = Indicator.__new__, connection.alias
+        every = []
+        for row in rows:
+            indicator = new(Indicator)
+            state = ModelState()
+            state.adding, state.db = False, alias
+            indicator.__dict__.update(zip(names, row, strict=True))
+            indicator._state = state
+            every.append(indicator)
+    by_pk = {indicator.id: indicator for indicator in every}
     for indicator in every:
         if indicator.numerator_id is not None:
             indicator.numerator = by_pk[indicator.numerator_id]
         if indicator.denominator_id is not None:
             indicator.denominator = by_pk[indicator.denominator_id]
-    ids = list(by_pk)
-    if codes is None:
-        return [i for i in every if i.is_active], ids
-    codes = list(dict.fromkeys(codes))  # each indicator once, in the order asked
-    found = {i.code: i for i in every if i.code in codes}
-    unknown = [c for c in codes if c not in found]
-    if unknown:
-        raise DomainError(_("Unknown indicator: %(codes)s") % {"codes": ", ".join(unknown)})
-    return [found[c] for c in codes], ids
-
-
-def _vocabulary() -> list[Indicator]:
-    """Every indicator in the vocabulary's order, read with one plain statement: the ORM
-    took longer to build the query than the database to answer it, on every rollup."""
-    names, statement = _vocabulary_statement(connection.vendor)
-    rows = _fetch(statement, [])
-    if signals.pre_init.has_listeners(Indicator) or signals.post_init.has_listeners(Indicator):
-        return [Indicator.from_db(connection.alias, names, row) for row in rows]
-    # Built as Model.__init__ would with nothing listening to its signals, without it:
-    # on a small answer these ~50 objects cost as much as the statements.
-    new, alias = Indicator.__new__, connection.alias
-    every = []
-    for row in rows:
-        indicator = new(Indicator)
-        state = ModelState()
-        state.adding, state.db = False, alias
-        indicator.__dict__.update(zip(names, row, strict=True))
-        indicator._state = state
-        every.append(indicator)
     return every
 
 
@@ -764,16 +849,20 @@ def _vocabulary_statement(vendor: str) -> tuple[list[str], str]:
 
 def _rows(
     source,
-    wanted: list[Indicator],
-    every_indicator: list[int],
+    vocabulary: _Vocabulary,
+    codes: list[str] | None,
     columns: list[str],
     *,
     with_total: bool = False,
-) -> list[RollupRow]:
-    """The rows of ``wanted`` grouped by ``columns``, with ``with_total`` the ungrouped
-    totals first. A grouping splits the facts, so the totals of sums and latest snapshots
-    are folded from the groups; distinct counts (a member may be in several groups) are
-    counted again over the same distinct combinations."""
+    check: bool = False,
+) -> list[RollupRow] | None:
+    """The rows of the indicators of ``codes`` (None: every active one) grouped by
+    ``columns``, with ``with_total`` the ungrouped totals first. A grouping splits the
+    facts, so the totals of sums and latest snapshots are folded from the groups;
+    distinct counts (a member may be in several groups) are counted again over the same
+    distinct combinations. With ``check``, the vocabulary is read beside the statements
+    and None is returned when it is no longer ``vocabulary`` (which it then replaces)."""
+    wanted, every_indicator = vocabulary.wanted(codes), vocabulary.ids
     # Every indicator asked for, and the parts of every ratio asked for, aggregate their
     # own way on unrounded values; only the indicators asked for are returned.
     needed: dict[int, Indicator] = {i.id: i for i in wanted if i.aggregation != Aggregation.RATIO}
@@ -785,14 +874,22 @@ def _rows(
     by_aggregation: dict[str, list[Indicator]] = defaultdict(list)
     for indicator in needed.values():
         by_aggregation[indicator.aggregation].append(indicator)
-    sums = source.sums(by_aggregation[Aggregation.SUM], columns)
-    latest = source.latest(by_aggregation[Aggregation.LATEST], columns)
-    distinct, distinct_totals = source.distinct(
-        by_aggregation[Aggregation.DISTINCT],
-        columns,
-        with_total=with_total,
-        every_indicator=every_indicator,
-    )
+    pending = [
+        source.sums(by_aggregation[Aggregation.SUM], columns),
+        source.latest(by_aggregation[Aggregation.LATEST], columns),
+        source.distinct(
+            by_aggregation[Aggregation.DISTINCT],
+            columns,
+            with_total=with_total,
+            every_indicator=every_indicator,
+        ),
+    ]
+    if check:
+        pending.append(_one(_vocabulary_statement(connection.vendor)[1], [], lambda rows: rows))
+    sums, latest, (distinct, distinct_totals), *vocabulary_rows = _answers(pending)
+    if vocabulary_rows and vocabulary_rows[0] != vocabulary.rows:
+        _last_vocabulary[connection.alias] = _Vocabulary(vocabulary_rows[0])
+        return None
     grouped = _by_indicator(sums + latest + distinct)
     # (the totals before _finish, which puts each indicator's parts in order in place)
     totals = None
@@ -934,9 +1031,9 @@ def _ratio_parts(ratio: Indicator, by_indicator: dict[int, list[Part]]) -> list[
     return out
 
 
-def _sum_parts(base, indicators: list[Indicator], columns: list[str]) -> list[Part]:
+def _sum_parts(base, indicators: list[Indicator], columns: list[str]) -> _Pending:
     if not indicators:
-        return []
+        return _ready([])
     query = (
         base.filter(indicator_id__in=[i.pk for i in indicators])
         .values("indicator_id", *columns)
@@ -944,13 +1041,8 @@ def _sum_parts(base, indicators: list[Indicator], columns: list[str]) -> list[Pa
         .annotate(total=Sum("value"), rank=Max("approx_rank"), parts=Count("*"))
         .order_by()
     )
-    # Read as plain rows: with thousands of groups, Django's per-value converters cost
-    # more than the query (the values need none: numbers become Decimal in ``_number``,
-    # periods dates in ``_parts_of_rows``).
-    sql, params = query.query.sql_with_params()
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(name) for name in ("indicator_id", *columns, "total", "rank", "parts"))
-    return _parts_of_rows(_fetch(f"SELECT {names} FROM ({sql}) q", list(params)), columns)
+    statement = _select_named(query, ["indicator_id", *columns, "total", "rank", "parts"])
+    return _one(*statement, lambda rows: _parts_of_rows(rows, columns))
 
 
 def _parts_of_rows(rows: list[tuple], columns: list[str]) -> list[Part]:
@@ -974,7 +1066,7 @@ def _parts_of_rows(rows: list[tuple], columns: list[str]) -> list[Part]:
                 key = (*key[:period], _normalise_period(key[period]), *key[period + 1 :])
             total, rank, count = rest[width:]
             parts.append((indicator, key, total, rank or 0, count, ()))
-    if parts and any(type(part[2]) is not Decimal for part in parts):
+    if parts and set(map(type, map(_VALUE, parts))) != {Decimal}:
         parts = [(i, k, _number(t), r, n, o) for i, k, t, r, n, o in parts]
     return parts
 
@@ -997,9 +1089,9 @@ def _sum_totals(parts: list[Part], columns: list[str]) -> list[Part]:
     return [(i, k, v, r, n, ()) for i, k, v, r, n in totals.values()]
 
 
-def _latest_parts(base, indicators: list[Indicator], columns: list[str]) -> list[Part]:
+def _latest_parts(base, indicators: list[Indicator], columns: list[str]) -> _Pending:
     if not indicators:
-        return []
+        return _ready([])
     # The winner of each group, ranked in the database (one row per group comes back):
     # the latest date, then the widest region, then the newest record.
     partition = [F("indicator_id"), *(F(column) for column in columns)]
@@ -1016,27 +1108,53 @@ def _latest_parts(base, indicators: list[Indicator], columns: list[str]) -> list
         .filter(place=1)
         .values(
             "indicator_id",
+            *columns,
             "value",
             "approx_rank",
             "snapshots",
             "date",
             "region_depth",
             "record_id",
-            *columns,
         )
         .order_by()
     )
-    return [
-        (
-            values["indicator_id"],
-            _group_key(values, columns),
-            _number(values["value"]),
-            values["approx_rank"] or 0,
-            values["snapshots"],
-            (values["date"], -values["region_depth"], values["record_id"]),
+    names = ["indicator_id", *columns, "value", "approx_rank", "snapshots", "date"]
+    statement = _select_named(winners, [*names, "region_depth", "record_id"])
+    return _one(*statement, lambda rows: _latest_of_rows(rows, columns))
+
+
+def _select_named(query: QuerySet, names: list[str]) -> Statement:
+    """The statement of a ``values()`` query reading ``names`` in that order, as plain
+    rows: with thousands of groups, Django's per-value converters cost more than the
+    query (the values need none: numbers become Decimal in ``_number``, periods dates in
+    ``_normalise_period``)."""
+    sql, params = query.query.sql_with_params()
+    quote = connection.ops.quote_name
+    return f"SELECT {', '.join(map(quote, names))} FROM ({sql}) q", list(params)
+
+
+def _latest_of_rows(rows: list[tuple], columns: list[str]) -> list[Part]:
+    """The parts of latest snapshots given as (indicator, ``columns``, the winning value,
+    its rank, the number of snapshots, then its date, region depth and record)."""
+    width = len(columns)
+    period = columns.index("period") if "period" in columns else None
+    parts = []
+    for indicator, *rest in rows:
+        key = tuple(rest[:width])
+        if period is not None:
+            key = (*key[:period], _normalise_period(key[period]), *key[period + 1 :])
+        total, rank, snapshots, day, depth, record = rest[width:]
+        parts.append(
+            (
+                indicator,
+                key,
+                _number(total),
+                rank or 0,
+                int(snapshots),
+                (_date(day), -depth, record),
+            )
         )
-        for values in winners
-    ]
+    return parts
 
 
 def _latest_totals(parts: list[Part], columns: list[str]) -> list[Part]:
@@ -1060,10 +1178,10 @@ def _distinct_parts(
     *,
     with_total: bool,
     every_indicator: list[int],
-) -> tuple[list[Part], list[Part]]:
+) -> _Pending:
     """The distinct counts per group, and (``with_total``, for a grouping) ungrouped."""
     if not indicators:
-        return [], []
+        return _ready(([], []))
     # One query for all of them. The distinct combinations of the groups and the members
     # are collapsed first (a plain GROUP BY over the facts); then, for each member, the
     # distinct (group, member) pairs among those are counted per group and, for a
@@ -1100,14 +1218,15 @@ def _distinct_parts(
                 f"(SELECT DISTINCT {name} FROM s{present}) p"
             )
     statement = f"WITH s AS ({sql}) " + " UNION ALL ".join(parts)
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        results = cursor.fetchall()
-    return _counted_parts(
-        indicators,
-        results,
-        columns,
-        lambda indicator: members.index(DISTINCT_COLUMN[indicator.distinct_of]),
+    return _one(
+        statement,
+        list(params),
+        lambda results: _counted_parts(
+            indicators,
+            results,
+            columns,
+            lambda indicator: members.index(DISTINCT_COLUMN[indicator.distinct_of]),
+        ),
     )
 
 
@@ -1117,22 +1236,23 @@ def _counted_parts(
     """The parts of distinct counts given as (is a total of a grouping, member, *group key,
     count): per indicator those of its member (``member_of(indicator)``), grouped and
     totals apart."""
+    period = columns.index("period") if "period" in columns else None
+    # (each row read once: several indicators may count the same member)
+    by_member: dict[object, list[tuple]] = defaultdict(list)
+    for total, member, *key, n in results:
+        if not n:
+            continue
+        if total:
+            key = ()
+        elif period is not None:
+            key[period] = _normalise_period(key[period])
+        by_member[member].append((bool(total), tuple(key), Decimal(n), n))
     grouped: list[Part] = []
     totals: list[Part] = []
-    period = columns.index("period") if "period" in columns else None
-    by_member: dict[object, list[tuple]] = defaultdict(list)
-    for row in results:
-        by_member[row[1]].append(row)
     for indicator in indicators:
-        for total, _member, *key, n in by_member.get(member_of(indicator), ()):
-            if not n:
-                continue
-            if total:
-                totals.append((indicator.id, (), Decimal(n), 0, n, ()))
-                continue
-            if period is not None:
-                key[period] = _normalise_period(key[period])
-            grouped.append((indicator.id, tuple(key), Decimal(n), 0, n, ()))
+        id_ = indicator.id
+        for total, key, value, n in by_member.get(member_of(indicator), ()):
+            (totals if total else grouped).append((id_, key, value, 0, n, ()))
     return grouped, totals
 
 
