@@ -929,7 +929,8 @@ def _timed(func: Callable[[], object]) -> float:
 
 def own_statements(rollup_call: Callable[[], object]) -> Callable[[], None]:
     """The statements ``rollup_call`` sends, as the database received them, to be timed
-    alone (sent and fetched, nothing built from the rows)."""
+    alone, one after another (sent and fetched, nothing built from the rows; the rollup
+    itself sends them in one pipeline on PostgreSQL)."""
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
