@@ -598,13 +598,7 @@ class _SummarySource:
             f"FROM ({cells}) c GROUP BY indicator_id{keys}"
         )
         pending = _one(statement, self.cells.params, lambda rows: _parts_of_rows(rows, columns))
-        if self.edge is None:
-            return pending
-        return _both(
-            pending,
-            _sum_parts(self.edge, indicators, columns),
-            lambda mine, edge: _sum_totals(mine + edge, columns),
-        )
+        return self._with_edge(pending, _sum_parts, _sum_totals, indicators, columns)
 
     def latest(self, indicators: list[Indicator], columns: list[str]) -> _Pending:
         if not indicators:
@@ -624,12 +618,17 @@ class _SummarySource:
             f"FROM ({cells}) c) w WHERE place = 1"
         )
         pending = _one(statement, self.cells.params, lambda rows: _latest_of_rows(rows, columns))
+        return self._with_edge(pending, _latest_parts, _latest_totals, indicators, columns)
+
+    def _with_edge(self, pending: _Pending, parts_of, merged, indicators, columns) -> _Pending:
+        """``pending``'s parts and, when the date range cuts buckets, those of the edge
+        facts (``parts_of``), ``merged`` per indicator and group."""
         if self.edge is None:
             return pending
         return _both(
             pending,
-            _latest_parts(self.edge, indicators, columns),
-            lambda mine, edge: _latest_totals(mine + edge, columns),
+            parts_of(self.edge, indicators, columns),
+            lambda mine, edge: merged(mine + edge, columns),
         )
 
     def distinct(self, indicators, columns, *, with_total, every_indicator):
