@@ -303,6 +303,29 @@ def test_files_that_cannot_be_imported(io_world, data, name, message):
     assert_nothing_written()
 
 
+def test_a_column_named_bianhao_is_refused_as_ambiguous(io_world):
+    # Offices number their rows 1, 2, ... under 编号 in every month's file: read as the
+    # external id, the second month's rows would overwrite the first's.
+    rows = [["编号", *HEADERS["event"]]]
+    rows += [[str(n), *row] for n, row in enumerate(GOOD["event"], start=1)]
+    with pytest.raises(ImportRejected) as caught:
+        run_import(SYSTEM, io_world.campaign, "event", csv_bytes(rows), "e.csv")
+    first = caught.value.errors[0]
+    assert (first.row, first.field) == (1, "编号 (A)")
+    assert "序号" in first.message and "外部编号" in first.message
+    assert_nothing_written()
+
+
+def test_a_file_of_single_values_has_no_header(io_world):
+    # (what a semicolon-less export of one column, or notes above nothing, looks like)
+    rows = [["楚雄市宣传品台账"], ["2024年2月"], ["鹿城镇"]]
+    with pytest.raises(DomainError) as caught:
+        run_import(SYSTEM, io_world.campaign, "event", csv_bytes(rows), "e.csv")
+    assert "has no header row" in caught.value.message
+    assert "单位" in caught.value.message
+    assert_nothing_written()
+
+
 def test_unknown_record_kind(io_world):
     with pytest.raises(DomainError):
         run_import(SYSTEM, io_world.campaign, "poem", b"x", "e.csv")

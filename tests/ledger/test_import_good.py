@@ -225,6 +225,22 @@ def test_a_tab_separated_file_with_a_title_line(io_world):
     assert result.created == len(GOOD["material"])
 
 
+def test_a_semicolon_separated_csv(io_world):
+    # (Excel's separator where the decimal mark is a comma)
+    data = csv_bytes([HEADERS["event"], *GOOD["event"]], delimiter=";")
+    assert run_import(SYSTEM, io_world.campaign, "event", data, "e.csv").created == 3
+
+
+def test_a_tab_separated_file_whose_note_is_full_of_commas(io_world):
+    # The header and its rows agree on the tab; the note's commas outnumber the tabs.
+    note = "一,二,三,四,五,六,七,八,九,十,十一,十二"
+    rows = [[*HEADERS["event"], "备注"], *[[*row, ""] for row in GOOD["event"]]]
+    rows[1][-1] = note
+    data = csv_bytes(rows, delimiter="\t")
+    assert run_import(SYSTEM, io_world.campaign, "event", data, "e.csv").created == 3
+    assert EventRecord.objects.filter(note=note).count() == 1
+
+
 def test_a_date_with_its_time_of_day_or_typed_as_a_number_is_that_day(io_world):
     rows = [HEADERS["event"]]
     for day in ("2024/2/22 10:30", "2024-02-23 00:00:00", 20240224):

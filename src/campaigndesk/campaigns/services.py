@@ -146,9 +146,14 @@ def campaign_update(
         if not campaign.name.strip():
             raise DomainError(_("A campaign needs a name."))
         _check_period(campaign.start_date, campaign.end_date, _("The campaign"))
-        if start_date is not None or end_date is not None:  # (a new name changes no date)
+        dates_changed = start_date is not None or end_date is not None
+        if dates_changed:  # (a new name changes no date)
             _check_ledger_within(campaign)
         campaign.save()
+        if dates_changed:
+            from campaigndesk.collection.services import rounds_refit  # (it builds on us)
+
+            rounds_refit(campaign=campaign)
         _audit(actor, "campaigns.campaign.updated", campaign, campaign, before=before)
     return campaign
 

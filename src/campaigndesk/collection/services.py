@@ -387,6 +387,52 @@ def task_deactivate(*, actor, task: CollectionTask) -> CollectionTask:
 # --- rounds ------------------------------------------------------------------------------
 
 
+def rounds_refit(*, campaign: Campaign) -> None:
+    """Fit the unanswered rounds of the campaign's tasks to its dates as they are now (run
+    when they change, in the same transaction): a round cut short at an earlier end runs
+    to its whole period again (or to the new end), one running past a new end is cut
+    there, and one that begins after the new end is removed, so that no day goes
+    uncollected and no unit owes a form it could not file. An answered round keeps its
+    period: its figures are dated by it (and the campaign cannot end before them).
+    Audited as the system's doing, as the rounds' opening is."""
+    unanswered = (
+        CollectionRound.objects.filter(task__campaign=campaign, submissions__isnull=True)
+        .select_related("task")
+        .order_by("task_id", "period_start")
+    )
+    by_task: dict[int, list[CollectionRound]] = {}
+    for round_ in unanswered:
+        by_task.setdefault(round_.task_id, []).append(round_)
+    for rounds in by_task.values():
+        task = rounds[0].task
+        rule = DeadlineRule.of(task)
+        until = rounds[-1].period_start
+        fitted = {p.start: p for p in periods(rule, until=until, last_day=campaign.end_date)}
+        for round_ in rounds:
+            period = fitted.get(round_.period_start)
+            before = snapshot(round_)
+            if period is None and round_.period_start > campaign.end_date:
+                round_.delete()
+                audit_log(
+                    actor=None,
+                    action="collection.round.deleted",
+                    obj=round_,
+                    before=before,
+                    region_path=task.region_path,
+                )
+            elif period is not None and period.end != round_.period_end:
+                round_.period_end = period.end
+                round_.save(update_fields=["period_end"])
+                audit_log(
+                    actor=None,
+                    action="collection.round.updated",
+                    obj=round_,
+                    before=before,
+                    after=snapshot(round_),
+                    region_path=task.region_path,
+                )
+
+
 def rounds_ensure(
     *, task: CollectionTask, until: datetime.datetime | datetime.date | None = None
 ) -> list[CollectionRound]:

@@ -618,7 +618,6 @@ TAIL = (
             "An export writes #123 for a record entered by hand: imported again into its "
             "campaign, the row updates that record."
         ),
-        synonyms=("编号",),
         max_length=100,
         write=lambda r: r.external_id or f"#{r.pk}",
     ),

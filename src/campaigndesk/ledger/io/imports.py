@@ -100,6 +100,9 @@ MAX_LISTED_ERRORS = 1000
 MAX_TITLE_ROWS = 3
 # Columns an office's sheet often has that hold nothing to import: the row's number.
 IGNORED_HEADERS = frozenset(_header_key(name) for name in ("序号", "No.", "#"))
+# Headers that offices use both for the row's number and for their own id of it: read
+# either way, a guess could create duplicates or overwrite other rows, so they are refused.
+AMBIGUOUS_HEADERS = frozenset(_header_key(name) for name in ("编号",))
 # Whether a long .xlsx sheet is parsed by another process also when the records go in
 # by a COPY thread (PostgreSQL). There the server's work is what an import waits for;
 # with the server on the same two cores, a reading process only added a contender
@@ -422,6 +425,17 @@ class _Importer:
                 continue
             break
         else:
+            if titles:
+                raise DomainError(
+                    _(
+                        "%(name)s has no header row: its first rows hold one value each. The "
+                        "header is a row naming the columns: %(columns)s."
+                    )
+                    % {
+                        "name": self.file.filename,
+                        "columns": ", ".join(c.header for c in self.columns),
+                    }
+                )
             raise DomainError(_("%(name)s is empty.") % {"name": self.file.filename})
         self.file.refuse_merged(number)
         problems: list[RowError] = []
@@ -436,7 +450,20 @@ class _Importer:
                 continue
             letter = get_column_letter(position + 1)
             column = by_key.get(_header_key(text))
-            if column is None:
+            if _header_key(text) in AMBIGUOUS_HEADERS:
+                problems.append(
+                    RowError(
+                        number,
+                        f"{text} ({letter})",
+                        _(
+                            "“%(name)s” may be the row's number or your own id for it: name "
+                            "the column 序号 for a row number (not imported), or 外部编号 for "
+                            "an id that updates the row imported before."
+                        )
+                        % {"name": text},
+                    )
+                )
+            elif column is None:
                 problems.append(
                     RowError(
                         number,

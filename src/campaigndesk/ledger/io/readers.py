@@ -65,6 +65,12 @@ XLSX_HEAD_START_ROWS = 20_000
 Source = bytes | str | os.PathLike | BinaryIO
 
 
+# The separators a .csv may use, in the order a tie goes, and how many of its first
+# records decide which (see ImportFile._delimiter).
+CSV_DELIMITERS = (",", "\t", ";")
+DELIMITER_SAMPLE_RECORDS = 12
+
+
 class ImportFile:
     """A file to import: its bytes (given as bytes, a path or a seekable binary stream),
     name, format, size, SHA-256 and, for text, its encoding. ``inspect()`` reads it once;
@@ -315,18 +321,27 @@ class ImportFile:
             )
 
     def _delimiter(self, encoding: str) -> str:
+        """The separator that splits the first records into the same number of cells
+        most often: a header and its rows agree on it, while a title line above them (one
+        cell) or a note full of commas in a tab-separated file does not. A comma wins a
+        tie, then a tab, then a semicolon (Excel's separator in some locales)."""
         with self.open() as handle:
             sample = handle.read(64 * 1024)
-        text = sample.decode(encoding, errors="ignore")
-        # The separator of the line that has the most of one among the first lines: the
-        # header's (a title line above it has one field, or a comma of its own).
-        lines = [line for line in text.splitlines() if line.strip(" \t,\ufeff")][:10]
-        tabs, commas = max(
-            ((line.count("\t"), line.count(",")) for line in lines),
-            key=max,
-            default=(0, 0),
-        )
-        return "\t" if tabs > commas else ","
+        text = sample.decode(encoding, errors="ignore").lstrip("\ufeff")
+        best, best_score = ",", 0
+        for delimiter in CSV_DELIMITERS:
+            widths = []
+            with contextlib.suppress(csv.Error):
+                for values in csv.reader(io.StringIO(text), delimiter=delimiter):
+                    if any(value.strip() for value in values):
+                        widths.append(len(values))
+                    if len(widths) == DELIMITER_SAMPLE_RECORDS:
+                        break
+            split = [width for width in widths if width > 1]
+            score = max((split.count(width) for width in set(split)), default=0)
+            if score > best_score:
+                best, best_score = delimiter, score
+        return best
 
     def _csv_rows(self) -> Iterator[tuple[int, tuple]]:
         encoding = "utf-8-sig" if self.utf8 else "gb18030"
