@@ -5,6 +5,8 @@ import io
 
 import openpyxl
 import pytest
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Font
 
 from campaigndesk.accounts.models import AuditEntry
@@ -42,6 +44,8 @@ def superior_workbook() -> bytes:
     sheet["C6"] = "=C3+C5"
     sheet["C7"].number_format = "@"  # a text cell: approximate figures go in as text
     sheet["C8"] = "待填"
+    # A note in two fonts, as offices write them: kept as it is (not flattened to text).
+    sheet["A10"] = CellRichText("注：", TextBlock(InlineFont(b=True, color="FF0000"), "截至当日"))
     workbook.create_sheet("分镇")
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -104,6 +108,9 @@ def test_fill_writes_rollup_figures_and_keeps_the_formatting(filled_ledger):
     assert "A1:D1" in {r.coord for r in sheet.merged_cells.ranges}
     assert sheet["C3"].font.color.rgb.endswith("FF0000") and sheet["C3"].number_format == "#,##0"
     assert sheet["C6"].value == "=C3+C5"
+    note = openpyxl.load_workbook(io.BytesIO(export.read()), rich_text=True)["进度表"]["A10"]
+    assert isinstance(note.value, CellRichText) and str(note.value) == "注：截至当日"
+    assert note.value[1].font.b and note.value[1].font.color.rgb.endswith("FF0000")
     # views_cumulative: the 02-20 snapshot, exact.
     assert totals.total("views_cumulative").approx == ""
     assert sheet["C7"].value == sheet["D7"].value == 12000

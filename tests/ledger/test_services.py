@@ -257,6 +257,8 @@ BAD = [
     ("figure", {"indicator": None}, "indicator"),
     ("figure", {"period_start": d(5, 7)}, "period_start"),
     ("figure", {"period_start": "2024-05-01"}, "period_start"),
+    # (the campaign runs from 2024-01-01)
+    ("figure", {"period_start": datetime.date(2023, 6, 1)}, "period_start"),
 ]
 
 

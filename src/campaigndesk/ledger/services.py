@@ -390,6 +390,17 @@ class RecordWriter:
             record.period_start = _local_date(record.period_start)
             if record.period_start > record.date:
                 raise FieldError("period_start", _("The period starts after its end date."))
+            campaign = self.campaign
+            if record.period_start < campaign.start_date:
+                raise FieldError(
+                    "period_start",
+                    _("%(date)s lies outside the campaign (%(start)s – %(end)s).")
+                    % {
+                        "date": record.period_start,
+                        "start": campaign.start_date,
+                        "end": campaign.end_date,
+                    },
+                )
 
     # --- duplicates -----------------------------------------------------------------
 

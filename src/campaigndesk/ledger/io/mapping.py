@@ -111,7 +111,8 @@ def _load(data: bytes, filename: str):
     if len(data) > MAX_TEMPLATE_BYTES:
         raise FieldError("file", _("The template is larger than 5 MB."))
     try:
-        return load_workbook(io.BytesIO(data))
+        # (rich_text: a cell written in several fonts is kept so, not flattened to text)
+        return load_workbook(io.BytesIO(data), rich_text=True)
     except Exception as error:  # openpyxl raises many kinds for a broken file
         raise FieldError(
             "file", _("The template cannot be read: %(error)s") % {"error": error}
