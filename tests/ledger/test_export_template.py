@@ -188,6 +188,17 @@ def test_mapping_is_checked(io_world):
             "mapping.0.group.period",
             "Unknown dimension",
         ),
+        # an id nobody has would fill its cell with 0 unseen
+        (
+            [{"cell": "C3", "indicator": "lectures", "group": {"unit": 987654}}],
+            "mapping.0.group.unit",
+            "987654",
+        ),
+        (
+            [{"cell": "C3", "indicator": "short_videos", "group": {"outlet": 987654}}],
+            "mapping.0.group.outlet",
+            "987654",
+        ),
         ([], "mapping", "at least one cell"),
     ]
     for mapping, field, message in cases:
@@ -410,3 +421,21 @@ def test_a_group_by_kind_finds_the_rollups_kind_rows(filled_ledger):
         create(io_world, [{"cell": "C3", "indicator": "lectures", "group": {"kind": "event"}}])
     assert caught.value.field == "mapping.0.group.kind"
     assert "record_kind" in caught.value.message
+
+
+def test_a_group_by_an_existing_unit_fills_its_figure(filled_ledger):
+    io_world = filled_ledger
+    unit = io_world.world.township_unit
+    mapping = [{"cell": "进度表!C3", "indicator": "lectures", "group": {"unit": str(unit.pk)}}]
+    template = create(io_world, mapping)
+    assert template.mapping[0]["group"] == {"unit": unit.pk}
+    export = export_template_fill(actor=io_world.world.office, template=template)
+    sheet = openpyxl.load_workbook(io.BytesIO(export.read()))["进度表"]
+    by_unit = rollup(
+        actor=io_world.world.office,
+        campaign=io_world.campaign,
+        group_by=["unit"],
+        indicators=["lectures"],
+    )
+    (row,) = [r for r in by_unit.rows if r.group.get("unit") == unit.pk]
+    assert sheet["C3"].value == row.value == 12

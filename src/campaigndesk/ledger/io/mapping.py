@@ -42,7 +42,7 @@ from campaigndesk.accounts.audit import audit_log, records_denials
 from campaigndesk.accounts.scoping import require_manage, visible_q
 from campaigndesk.campaigns.models import Campaign
 from campaigndesk.common.errors import DomainError, FieldError, NotFound
-from campaigndesk.regions.models import Channel, OutletLevel, Region, RegionLevel, Unit
+from campaigndesk.regions.models import Channel, Outlet, OutletLevel, Region, RegionLevel, Unit
 from campaigndesk.regions.paths import is_within
 from campaigndesk.regions.services import normalize_official_code
 
@@ -290,10 +290,7 @@ def clean_mapping(mapping, workbook, *, owner_path: str) -> list[dict]:
             elif dimension == "outlet_level":
                 clean_group[dimension] = _level(value, at)
             else:  # unit, outlet: ids
-                try:
-                    clean_group[dimension] = int(value)
-                except (TypeError, ValueError):
-                    raise FieldError(at, _("Give the id (a whole number).")) from None
+                clean_group[dimension] = _existing_id(value, at, dimension)
         cleaned.append(
             {
                 "cell": cell,
@@ -304,6 +301,22 @@ def clean_mapping(mapping, workbook, *, owner_path: str) -> list[dict]:
             }
         )
     return cleaned
+
+
+def _existing_id(value, where: str, dimension: str) -> int:
+    """The id of an existing unit or outlet: an unknown one would fill its cell with 0
+    unseen."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        raise FieldError(where, _("Give the id (a whole number).")) from None
+    model = Unit if dimension == "unit" else Outlet
+    if not (0 < pk < 2**63 and model.objects.filter(pk=pk).exists()):
+        raise FieldError(
+            where,
+            _("No %(what)s has the id %(id)s.") % {"what": model._meta.verbose_name, "id": pk},
+        )
+    return pk
 
 
 def _cell(value, workbook, where: str) -> str:
