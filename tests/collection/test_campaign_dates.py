@@ -99,3 +99,19 @@ def test_an_answered_round_keeps_its_period(world):
     # A shortening that leaves it inside changes nothing of it.
     campaign_update(actor=world.office, campaign=world.campaign, end_date=D(2024, 12, 10))
     assert periods_of(c.task)[-1] == (D(2024, 11, 30), D(2024, 12, 6))
+
+
+def test_a_later_start_removes_the_rounds_before_it_for_good(world):
+    c = make_collection(world)
+    services.rounds_ensure(task=c.task, until=at(30, 10))
+    campaign_update(actor=world.office, campaign=world.campaign, start_date=D(2024, 11, 25))
+    # the round of 16–22 November lies wholly before the new start; 23–29 reaches into it
+    assert periods_of(c.task) == [
+        (D(2024, 11, 23), D(2024, 11, 29)),
+        (D(2024, 11, 30), D(2024, 12, 6)),
+    ]
+    services.rounds_ensure(task=c.task, until=at(30, 10))  # (not opened again)
+    assert periods_of(c.task)[0] == (D(2024, 11, 23), D(2024, 11, 29))
+    entry = AuditEntry.objects.get(action="collection.round.deleted")
+    assert entry.before["period_start"] == "2024-11-16" and entry.object_id == ""
+    assert entry.extra["id"]

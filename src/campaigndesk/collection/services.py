@@ -391,10 +391,10 @@ def rounds_refit(*, campaign: Campaign) -> None:
     """Fit the unanswered rounds of the campaign's tasks to its dates as they are now (run
     when they change, in the same transaction): a round cut short at an earlier end runs
     to its whole period again (or to the new end), one running past a new end is cut
-    there, and one that begins after the new end is removed, so that no day goes
-    uncollected and no unit owes a form it could not file. An answered round keeps its
-    period: its figures are dated by it (and the campaign cannot end before them).
-    Audited as the system's doing, as the rounds' opening is."""
+    there, and one that begins after the new end (or ends before a new start) is removed,
+    so that no day goes uncollected and no unit owes a form it could not file. An answered
+    round keeps its period: its figures are dated by it (and the campaign cannot end
+    before them). Audited as the system's doing, as the rounds' opening is."""
     unanswered = (
         CollectionRound.objects.filter(task__campaign=campaign, submissions__isnull=True)
         .select_related("task")
@@ -411,13 +411,23 @@ def rounds_refit(*, campaign: Campaign) -> None:
         for round_ in rounds:
             period = fitted.get(round_.period_start)
             before = snapshot(round_)
-            if period is None and round_.period_start > campaign.end_date:
-                round_.delete()
+            outside = (
+                round_.period_start > campaign.end_date or round_.period_end < campaign.start_date
+            )
+            if outside:
+                round_id, round_repr = round_.pk, str(round_)
+                try:
+                    with transaction.atomic():
+                        round_.delete()
+                except ProtectedError:
+                    continue  # (answered meanwhile: it keeps its period)
                 audit_log(
                     actor=None,
                     action="collection.round.deleted",
-                    obj=round_,
+                    object_type="collection.collectionround",
+                    object_repr=round_repr,
                     before=before,
+                    extra={"id": round_id},
                     region_path=task.region_path,
                 )
             elif period is not None and period.end != round_.period_end:
@@ -447,7 +457,11 @@ def rounds_ensure(
         until = timezone.now()
     day = local_date(until) if isinstance(until, datetime.datetime) else until
     campaign = task.campaign
-    wanted = list(periods(DeadlineRule.of(task), until=day, last_day=campaign.end_date))
+    wanted = [
+        period
+        for period in periods(DeadlineRule.of(task), until=day, last_day=campaign.end_date)
+        if period.end >= campaign.start_date  # (none before a start moved later)
+    ]
     existing = set(task.rounds.values_list("period_start", flat=True))
     missing = [p for p in wanted if p.start not in existing]
     if task.resumed_at is not None:  # (not those that fell due while it was closed)
