@@ -330,7 +330,9 @@ def rollup(
         rows = _rows(source, known, codes, columns, with_total=with_total, check=True)
         if rows is not None:
             return Rollup(rows=rows, group_by=group_by, series=series)
-    vocabulary = _Vocabulary.read()
+    # (when the check found a new vocabulary it read it already: not read twice)
+    fresh = _last_vocabulary.get(connection.alias)
+    vocabulary = fresh if known is not None and fresh is not known else _Vocabulary.read()
     unknown = vocabulary.unknown(codes)
     if unknown:
         raise DomainError(_("Unknown indicator: %(codes)s") % {"codes": ", ".join(unknown)})
